@@ -1,0 +1,40 @@
+import { type ActionOf, IOMMU_IOAS_MAP_FLAG as F } from '../actions.ts';
+import { objectId } from '../ids.ts';
+import { insertArea, isPageAligned, overlaps } from '../kernel/iopt.ts';
+import { ioasOf, putObj } from '../kernel/objects.ts';
+import { target } from '../kernel/target.ts';
+import { emit, type Tx } from '../kernel/tx.ts';
+import { err, type OpResult, ok, unmodelled } from '../result.ts';
+
+/**
+ * IOMMU_IOAS_MAP: ioas.c iommufd_ioas_map(): unknown flags -> EOPNOTSUPP; neither READABLE nor WRITEABLE ->
+ * EINVAL (newest; absent in v6.2); iommufd_get_ioas() -> ENOENT; then io_pagetable.c: length 0 -> EINVAL
+ * (iopt_alloc_pages()), FIXED_IOVA overlap -> EEXIST (iopt_check_iova()). The user VA is assumed valid.
+ */
+export function iommuIoasMap(tx: Tx, a: ActionOf<'IOMMU_IOAS_MAP'>): OpResult {
+  const t = target(tx, a.actor, a.fd, 'iommufd');
+  if (!t.ok) return err(t.errno);
+  if ((a.flags & ~(F.FIXED_IOVA | F.WRITEABLE | F.READABLE)) !== 0) return err('EOPNOTSUPP');
+  if ((a.flags & (F.WRITEABLE | F.READABLE)) === 0) {
+    if (tx.sem.version === 'latest') return err('EINVAL');
+    if (tx.sem.version !== 'v6.2') return unmodelled('the release that added the no-permission EINVAL is not pinned');
+  }
+  const c = t.file.ctx;
+  const ioas = ioasOf(tx, c, a.ioas_id);
+  if (ioas === undefined) return err('ENOENT');
+  if ((a.flags & F.FIXED_IOVA) === 0) return unmodelled('IOVA allocation depends on the user VA alignment');
+  if (a.length === 0) return err('EINVAL');
+  if (!isPageAligned(a.iova) || !isPageAligned(a.length)) return unmodelled('sub-page IOVA alignment');
+  const last = a.iova + a.length - 1;
+  if (overlaps(ioas.areas, a.iova, last)) return err('EEXIST');
+  putObj(tx, c, objectId(a.ioas_id), { ...ioas, areas: insertArea(ioas.areas, { iova: a.iova, last }) });
+  emit(tx, {
+    kind: 'dma_mapped',
+    ctx: c,
+    ioas: objectId(a.ioas_id),
+    ioasSerial: ioas.serial,
+    iova: a.iova,
+    length: a.length,
+  });
+  return ok(0, { iova: a.iova });
+}

@@ -1,0 +1,144 @@
+// Semantics profiles: one per kernel version modelled, plus design variants from the 2022 review.
+// Each flag names one behavioural difference and cites where it comes from; ops read flags, never versions,
+// so a variant or a bug flag is just another combination of flags.
+
+export const KERNEL_VERSIONS = ['v6.2', 'v6.3', 'v6.6', 'latest'] as const;
+export type KernelVersion = (typeof KERNEL_VERSIONS)[number];
+
+export const VARIANTS = ['cached-compat-id'] as const;
+export type Variant = (typeof VARIANTS)[number];
+
+export interface Semantics {
+  /** Canonical name, e.g. `v6.6` or `v6.6+cached-compat-id`. */
+  readonly name: string;
+  readonly version: KernelVersion;
+  readonly variants: readonly Variant[];
+  /** v6.2 iommufd_vfio_compat_ioas_id(): SET_CONTAINER and each first device open create the compat IOAS if
+   * there is none. v6.3+ (c9a397cee9f5) creates only at SET_CONTAINER; first open uses get_id (ENODEV). */
+  readonly compatCreateAtOpen: boolean;
+  /** v6.3+ no_iommu_mode, VFIO_NOIOMMU_IOMMU emulation, noiommu group handling (c9a397cee9f5). */
+  readonly noIommuCompat: boolean;
+  /** v6.6+ vfio cdev (device_cdev.c): /dev/vfio/devices/vfioX, BIND/ATTACH/DETACH_IOMMUFD_PT. */
+  readonly cdev: boolean;
+  /** v6.6+ the device file records df->iommufd at open; close unbinds through it. v6.2-v6.4 close reads
+   * group->iommufd at close time (vfio_device_group_close()), so UNSET_CONTAINER first skips the unbind (L1). */
+  readonly closeUsesDfIommufd: boolean;
+  /** v6.4+ emulated devices create their ACCESS at bind and attach it separately (vfio/iommufd.c). */
+  readonly emulatedAccessAtBind: boolean;
+  /** v6.6+ physical_attach_ioas() replaces when already attached; igroup: one HWPT per group (device.c). */
+  readonly attachReplace: boolean;
+  /** v6.6+ IOMMU_HWPT_ALLOC exists (hw_pagetable.c iommufd_hwpt_alloc()). */
+  readonly hwptAlloc: boolean;
+  /** IOMMU_HWPT_ALLOC with a bad pt_id: ENOENT up to v6.6, EINVAL from v6.7. */
+  readonly hwptAllocBadPtErrno: 'ENOENT' | 'EINVAL';
+  /** B11: v6.6-v6.16 vfio_df_group_open() returns a noiommu device fd without vfio_df_open() (6086efe73498;
+   * fixed by b25e271b3779 + 982ddd59ed97 for v6.17). */
+  readonly bugNoiommuOpenSkipsDfOpen: boolean;
+  /** B12: compat VFIO_IOMMU_UNMAP_DMA of an empty range gives ENOENT (fixed by afb47765f923, Nov 2025). */
+  readonly bugCompatEmptyUnmapEnoent: boolean;
+  /** B13: VFIO_CHECK_EXTENSION(TYPE1*) returns 1 in no_iommu_mode (v6.3 until 7147ec874ea0, Feb 2026). */
+  readonly bugCheckExtensionTypeInNoIommu: boolean;
+  /** Design variant from the review (Kevin Tian, v2 07/11): VFIO caches the compat IOAS id per group at the
+   * first device attach and attaches later opens to that id. Rejected by Jason Gunthorpe (Y20y6MnCn+pqXcnI). */
+  readonly cachedCompatId: boolean;
+}
+
+const BASE: Record<KernelVersion, Omit<Semantics, 'name' | 'variants' | 'cachedCompatId'>> = {
+  'v6.2': {
+    version: 'v6.2',
+    compatCreateAtOpen: true,
+    noIommuCompat: false,
+    cdev: false,
+    closeUsesDfIommufd: false,
+    emulatedAccessAtBind: false,
+    attachReplace: false,
+    hwptAlloc: false,
+    hwptAllocBadPtErrno: 'ENOENT',
+    bugNoiommuOpenSkipsDfOpen: false,
+    bugCompatEmptyUnmapEnoent: true,
+    bugCheckExtensionTypeInNoIommu: false,
+  },
+  'v6.3': {
+    version: 'v6.3',
+    compatCreateAtOpen: false,
+    noIommuCompat: true,
+    cdev: false,
+    closeUsesDfIommufd: false,
+    emulatedAccessAtBind: false,
+    attachReplace: false,
+    hwptAlloc: false,
+    hwptAllocBadPtErrno: 'ENOENT',
+    bugNoiommuOpenSkipsDfOpen: false,
+    bugCompatEmptyUnmapEnoent: true,
+    bugCheckExtensionTypeInNoIommu: true,
+  },
+  'v6.6': {
+    version: 'v6.6',
+    compatCreateAtOpen: false,
+    noIommuCompat: true,
+    cdev: true,
+    closeUsesDfIommufd: true,
+    emulatedAccessAtBind: true,
+    attachReplace: true,
+    hwptAlloc: true,
+    hwptAllocBadPtErrno: 'ENOENT',
+    bugNoiommuOpenSkipsDfOpen: true,
+    bugCompatEmptyUnmapEnoent: true,
+    bugCheckExtensionTypeInNoIommu: true,
+  },
+  latest: {
+    version: 'latest',
+    compatCreateAtOpen: false,
+    noIommuCompat: true,
+    cdev: true,
+    closeUsesDfIommufd: true,
+    emulatedAccessAtBind: true,
+    attachReplace: true,
+    hwptAlloc: true,
+    hwptAllocBadPtErrno: 'EINVAL',
+    bugNoiommuOpenSkipsDfOpen: false,
+    bugCompatEmptyUnmapEnoent: false,
+    bugCheckExtensionTypeInNoIommu: false,
+  },
+};
+
+export type ParseResult =
+  | { readonly kind: 'ok'; readonly semantics: Semantics }
+  | { readonly kind: 'error'; readonly message: string };
+
+const isVersion = (s: string): s is KernelVersion => (KERNEL_VERSIONS as readonly string[]).includes(s);
+const isVariant = (s: string): s is Variant => (VARIANTS as readonly string[]).includes(s);
+
+/** Parses `v6.6` or `v6.6+cached-compat-id`; the error names the bad part and lists what exists. */
+export function parseSemantics(name: string): ParseResult {
+  const [version, ...suffixes] = name.split('+');
+  if (version === undefined || !isVersion(version)) {
+    return { kind: 'error', message: `unknown semantics profile '${name}' (versions: ${KERNEL_VERSIONS.join(', ')})` };
+  }
+  const variants: Variant[] = [];
+  for (const s of suffixes) {
+    if (!isVariant(s)) {
+      return {
+        kind: 'error',
+        message: `unknown design variant '+${s}' in '${name}' (variants: ${VARIANTS.map((v) => `+${v}`).join(', ')})`,
+      };
+    }
+    if (!variants.includes(s)) variants.push(s);
+  }
+  variants.sort();
+  const canonical = [version, ...variants].join('+');
+  return {
+    kind: 'ok',
+    semantics: { ...BASE[version], name: canonical, variants, cachedCompatId: variants.includes('cached-compat-id') },
+  };
+}
+
+/** Like parseSemantics for names known to be valid (built-in lists); a typo there is a programming error. */
+export function semantics(name: string): Semantics {
+  const r = parseSemantics(name);
+  if (r.kind === 'error') throw new Error(r.message);
+  return r.semantics;
+}
+
+/** The profiles `ioas-check check` runs by default: every kernel version and the review's cached-id design. */
+export const DEFAULT_PROFILES: readonly string[] = ['v6.2', 'v6.3', 'v6.6', 'latest', 'v6.6+cached-compat-id'];

@@ -1,0 +1,99 @@
+// The fixed machine a run happens on: iommu groups and their vfio devices, and the actors (processes).
+import { type ActorId, actorId, type DeviceIdx, deviceIdx, type GroupIdx, groupIdx } from './ids.ts';
+
+/** `physical`: a PCI-like device behind an IOMMU; `emulated`: an mdev that uses an iommufd access. */
+export type DeviceKind = 'physical' | 'emulated';
+/** `iommu`: VFIO_IOMMU; `noiommu`: VFIO_NO_IOMMU (enable_unsafe_noiommu_mode); `emulated`: VFIO_EMULATED_IOMMU. */
+export type GroupKind = 'iommu' | 'noiommu' | 'emulated';
+
+export interface DeviceSpec {
+  readonly name: string;
+  readonly kind: DeviceKind;
+  readonly group: GroupIdx;
+}
+
+export interface GroupSpec {
+  readonly name: string;
+  readonly kind: GroupKind;
+  readonly devices: readonly DeviceIdx[];
+}
+
+/** `legacy`: /dev/vfio/vfio, group and container ioctls only. `native`: also /dev/iommu, IOMMU_* and cdevs. */
+export type ActorKind = 'legacy' | 'native';
+
+export interface ActorSpec {
+  readonly name: string;
+  readonly kind: ActorKind;
+}
+
+export interface Topology {
+  readonly groups: readonly GroupSpec[];
+  readonly devices: readonly DeviceSpec[];
+  readonly actors: readonly ActorSpec[];
+}
+
+export interface TopologyInput {
+  readonly groups: readonly {
+    readonly name: string;
+    readonly noiommu?: boolean;
+    readonly devices: readonly { readonly name: string; readonly kind: DeviceKind }[];
+  }[];
+  readonly actors?: readonly ActorSpec[];
+}
+
+export const DEFAULT_ACTORS: readonly ActorSpec[] = [
+  { name: 'qemu', kind: 'legacy' },
+  { name: 'tool', kind: 'native' },
+];
+
+/** Builds a topology; a group whose devices are all emulated is an emulated (mdev) group. */
+export function makeTopology(input: TopologyInput): Topology {
+  const groups: GroupSpec[] = [];
+  const devices: DeviceSpec[] = [];
+  input.groups.forEach((g, gi) => {
+    const members: DeviceIdx[] = [];
+    for (const d of g.devices) {
+      members.push(deviceIdx(devices.length));
+      devices.push({ name: d.name, kind: d.kind, group: groupIdx(gi) });
+    }
+    const allEmulated = g.devices.length > 0 && g.devices.every((d) => d.kind === 'emulated');
+    const kind: GroupKind = g.noiommu === true ? 'noiommu' : allEmulated ? 'emulated' : 'iommu';
+    groups.push({ name: g.name, kind, devices: members });
+  });
+  return { groups, devices, actors: input.actors ?? DEFAULT_ACTORS };
+}
+
+/** The issue's default: a group with one device, a group with two devices, an mdev. */
+export const DEFAULT_TOPOLOGY: Topology = makeTopology({
+  groups: [
+    { name: 'g0', devices: [{ name: 'dev0', kind: 'physical' }] },
+    {
+      name: 'g1',
+      devices: [
+        { name: 'dev1', kind: 'physical' },
+        { name: 'dev2', kind: 'physical' },
+      ],
+    },
+    { name: 'g2', devices: [{ name: 'mdev0', kind: 'emulated' }] },
+  ],
+});
+
+/** The default topology plus a no-IOMMU group (enable_unsafe_noiommu_mode=1). */
+export const NOIOMMU_TOPOLOGY: Topology = makeTopology({
+  groups: [
+    { name: 'g0', devices: [{ name: 'dev0', kind: 'physical' }] },
+    {
+      name: 'g1',
+      devices: [
+        { name: 'dev1', kind: 'physical' },
+        { name: 'dev2', kind: 'physical' },
+      ],
+    },
+    { name: 'g2', devices: [{ name: 'mdev0', kind: 'emulated' }] },
+    { name: 'g3', noiommu: true, devices: [{ name: 'nidev0', kind: 'physical' }] },
+  ],
+});
+
+export const withActors = (t: Topology, actors: readonly ActorSpec[]): Topology => ({ ...t, actors });
+
+export const actorIds = (t: Topology): readonly ActorId[] => t.actors.map((_, i) => actorId(i));
