@@ -1,0 +1,43 @@
+import { closeAll } from '../model/closeAll.ts';
+import { liveCtxs, objectsOf } from '../model/inspect.ts';
+import type { Property } from './Property.ts';
+
+const L1 = {
+  verdict: 'violated' as const,
+  reason:
+    'finding (kernel-history.md L1, confirmed in the source): UNSET_CONTAINER or closing the group fd while a device is open, then closing the device, skips the unbind; the DEVICE object, its DMA ownership and the ictx reference leak',
+  citation:
+    'v6.2/v6.3 group.c vfio_device_group_close() passes group->iommufd (NULL after UNSET) and vfio_device_group_unuse_iommu() WARNs on !group->container; closed by df->iommufd in "vfio: Pass struct vfio_device_file * to vfio_device_open/close()" (v6.4)',
+};
+
+export const closeAllLeavesNothing: Property = {
+  code: 'close-all-leaves-nothing',
+  title: 'Closing every fd leaves no iommufd context, object, binding or open device',
+  claim: {
+    quote: 'The compat IOAS is an ordinary object; everything is freed at iommufd release.',
+    source: 'Jason Gunthorpe, https://lore.kernel.org/r/Y2k7fkxSzxTPTXkN@nvidia.com; main.c iommufd_fops_release()',
+  },
+  kind: 'trace property',
+  scope: 'mixed',
+  expected: (sem) => (sem.closeUsesDfIommufd ? { verdict: 'holds' } : L1),
+  check: {
+    kind: 'monitor',
+    create: (ctx) => ({
+      step: () => null,
+      end(world) {
+        const w = closeAll(world, ctx.sem, ctx.topo).world;
+        for (const [c, ictx] of liveCtxs(w)) {
+          const objs = [...objectsOf(ictx)].map(([id, o]) => `${o.type} ${id}`);
+          return `after closing every fd, ctx ${c} is still alive (${ictx.kernelRefs} kernel refs; ${objs.join(', ') || 'no objects'})`;
+        }
+        for (let d = 0; d < w.devices.length; d++) {
+          const st = w.devices[d];
+          if (st !== undefined && (st.openCount !== 0 || st.binding !== null)) {
+            return `after closing every fd, ${ctx.topo.devices[d]?.name} has open_count ${st.openCount}, bound=${st.binding !== null}`;
+          }
+        }
+        return null;
+      },
+    }),
+  },
+};

@@ -1,0 +1,61 @@
+import { liveCtxs, objectsOf } from '../model/inspect.ts';
+import type { World } from '../model/state.ts';
+import { invariantMonitor, type Property, type RunContext } from './Property.ts';
+
+/** users of each object and the ictx's kernel references, recomputed from the holders that exist. */
+function check(w: World, ctx: RunContext): string | null {
+  for (const [c, ictx] of liveCtxs(w)) {
+    const expected = new Map<number, number>();
+    const add = (id: number, n = 1) => expected.set(id, (expected.get(id) ?? 1) + n);
+    for (const [id, o] of objectsOf(ictx)) {
+      expected.set(id, expected.get(id) ?? 1);
+      if (o.type === 'HWPT_PAGING') add(o.ioas);
+      if (o.type === 'ACCESS' && o.ioas !== null) add(o.ioas);
+      if (o.type === 'DEVICE' && o.hwpt !== null) {
+        add(o.hwpt);
+        add(id);
+      }
+    }
+    let refs = 0;
+    w.groups.forEach((g) => {
+      if (g.iommufd === c) refs++;
+    });
+    w.devices.forEach((d) => {
+      const b = d.binding;
+      if (b === null || b.ctx !== c) return;
+      if (b.id !== null) add(b.id);
+      refs += b.kind === 'access' && !ctx.sem.emulatedAccessAtBind ? 1 + (b.id !== null ? 1 : 0) : 1;
+    });
+    for (const f of w.files) if (f?.kind === 'cdev' && f.bound === c) refs++;
+    for (const [id, o] of objectsOf(ictx)) {
+      if (o.users !== expected.get(id))
+        return `ctx ${c}: ${o.type} ${id} has users ${o.users}, holders say ${expected.get(id)}`;
+    }
+    if (ictx.kernelRefs !== refs)
+      return `ctx ${c}: ${ictx.kernelRefs} iommufd_ctx_get() references, but ${refs} holders exist`;
+  }
+  return null;
+}
+
+export const refcountsMatchHolders: Property = {
+  code: 'refcounts-match-holders',
+  title: 'Every reference count equals the holders that exist (objects and the iommufd context)',
+  claim: {
+    quote:
+      'Error path must release exactly the reference it took; iommufd context refcount returns to its prior value after a failed SET_CONTAINER.',
+    source: 'kernel-history.md B1, section 6 item 1; main.c/device.c users discipline',
+  },
+  kind: 'state invariant',
+  scope: 'mixed',
+  expected: (sem) =>
+    sem.version === 'v6.2'
+      ? {
+          verdict: 'violated',
+          reason:
+            'known kernel bug B1: a failed compat IOAS allocation in SET_CONTAINER puts the NULL group->iommufd and leaks the new ictx reference',
+          citation:
+            'fixed by d649c34cb916 "vfio: Fix NULL pointer dereference caused by uninitialized group->iommufd" (v6.3, stable 6.2.3)',
+        }
+      : { verdict: 'holds' },
+  check: { kind: 'monitor', create: (ctx) => invariantMonitor((w) => check(w, ctx)) },
+};

@@ -1,0 +1,33 @@
+// Every property, in the order the verdict table lists them.
+import { attachmentsLive } from './attachmentsLive.ts';
+import { attachTargetWasCompat } from './attachTargetWasCompat.ts';
+import { autoHwptLifetime } from './autoHwptLifetime.ts';
+import { cdevIgnoresVfioIoas } from './cdevIgnoresVfioIoas.ts';
+import { closeAllLeavesNothing } from './closeAllLeavesNothing.ts';
+import { failedOpenLeavesNoTrace } from './failedOpenLeavesNoTrace.ts';
+import { legacyCompatIoasStable } from './legacyCompatIoasStable.ts';
+import { noKernelWarn } from './noKernelWarn.ts';
+import { nonInterference } from './nonInterference.ts';
+import type { Property } from './Property.ts';
+import { refcountsMatchHolders } from './refcountsMatchHolders.ts';
+import { setAffectsNextOpen } from './setAffectsNextOpen.ts';
+import { uapiCommentCompatIoasFixed } from './uapiCommentCompatIoasFixed.ts';
+import { vfioIoasIsLiveIoas } from './vfioIoasIsLiveIoas.ts';
+
+export const PROPERTIES: readonly Property[] = [
+  legacyCompatIoasStable,
+  nonInterference,
+  setAffectsNextOpen,
+  failedOpenLeavesNoTrace,
+  cdevIgnoresVfioIoas,
+  attachTargetWasCompat,
+  uapiCommentCompatIoasFixed,
+  refcountsMatchHolders,
+  vfioIoasIsLiveIoas,
+  attachmentsLive,
+  autoHwptLifetime,
+  closeAllLeavesNothing,
+  noKernelWarn,
+];
+
+export const propertyByCode = (code: string): Property | undefined => PROPERTIES.find((p) => p.code === code);
