@@ -47,15 +47,21 @@ export const refcountsMatchHolders: Property = {
   },
   kind: 'state invariant',
   scope: 'mixed',
-  expected: (sem) =>
-    sem.version === 'v6.2'
+  expected: (sem) => {
+    if (sem.closeUsesDfIommufd) return { verdict: 'holds' };
+    const l1 =
+      'L1 finding: after UNSET_CONTAINER (or closing the group fd) with a device open, closing the device skips the unbind; the next first open binds a second DEVICE while the leaked one keeps its users and its HWPT reference';
+    return sem.version === 'v6.2'
       ? {
           verdict: 'violated',
-          reason:
-            'known kernel bug B1: a failed compat IOAS allocation in SET_CONTAINER puts the NULL group->iommufd and leaks the new ictx reference',
-          citation:
-            'fixed by d649c34cb916 "vfio: Fix NULL pointer dereference caused by uninitialized group->iommufd" (v6.3, stable 6.2.3)',
+          reason: `known kernel bug B1: a failed compat IOAS allocation in SET_CONTAINER puts the NULL group->iommufd and leaks the new ictx reference (fixed by d649c34cb916, v6.3, stable 6.2.3); and the ${l1}`,
+          citation: 'v6.2 drivers/vfio/group.c vfio_group_ioctl_set_container(), vfio_device_group_close()',
         }
-      : { verdict: 'holds' },
+      : {
+          verdict: 'violated',
+          reason: l1,
+          citation: 'v6.3 drivers/vfio/group.c vfio_device_group_close() passes group->iommufd; vfio/iommufd.c vfio_iommufd_physical_bind() overwrites vdev->iommufd_device',
+        };
+  },
   check: { kind: 'monitor', create: (ctx) => invariantMonitor((w) => check(w, ctx)) },
 };

@@ -55,9 +55,11 @@ export function bindDevice(tx: Tx, d: DeviceIdx, c: CtxId, fault: FaultPoint | n
     emit(tx, { kind: 'device_bound', device: d, ctx: c, id });
     return success(id);
   }
+  // iommu_device_claim_dma_owner(dev, ictx): the group's owner cookie is an ictx. A binding left behind by a
+  // close that skipped the unbind (L1, v6.2/v6.3) still owns the group, including this device's own.
   for (const other of groupSpec(tx, spec.group).devices) {
     const b = deviceState(tx, other).binding;
-    if (other !== d && b !== null && b.kind === 'idev' && b.ctx !== c) return failure('EBUSY');
+    if (b !== null && b.kind === 'idev' && b.ctx !== c) return failure('EBUSY');
   }
   if (fault === 'device_bind') return failure('ENOMEM');
   const id = createObject(tx, c, { type: 'DEVICE', device: d, hwpt: null }, 1);
@@ -285,12 +287,23 @@ export function detachDevice(tx: Tx, d: DeviceIdx): void {
   if (b === null || !st.attached) return;
   if (b.kind === 'idev') {
     const idev = idevOf(tx, b.ctx, b.id);
-    if (idev.hwpt === null) throw new Error('model bug: attached idev without HWPT');
+    if (idev.hwpt === null) {
+      // Only reachable after L1: a re-bind overwrote vdev->iommufd_device but left iommufd_attached set, so
+      // vfio_iommufd_physical_unbind() detaches an idev that was never attached: idev->hwpt is NULL.
+      emit(tx, { kind: 'kernel_oops', where: 'iommufd_device_detach', message: 'NULL idev->hwpt: iommufd_attached was stale' });
+      setDevice(tx, d, { attached: false });
+      return;
+    }
     putObj(tx, b.ctx, b.id, { ...idev, hwpt: null, users: idev.users - 1 });
     putHwpt(tx, b.ctx, idev.hwpt);
   } else if (b.id !== null) {
     const access = obj(tx, b.ctx, b.id);
-    if (access.type !== 'ACCESS' || access.ioas === null) throw new Error('model bug: attached access without IOAS');
+    if (access.type !== 'ACCESS') throw new Error('model bug: access binding without ACCESS');
+    if (access.ioas === null) {
+      emit(tx, { kind: 'kernel_warn', where: 'iommufd_access_detach', message: 'access not attached: iommufd_attached was stale' });
+      setDevice(tx, d, { attached: false });
+      return;
+    }
     addUsers(tx, b.ctx, access.ioas, -1);
     putObj(tx, b.ctx, b.id, { ...obj(tx, b.ctx, b.id), ioas: null } as typeof access);
   }

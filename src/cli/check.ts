@@ -1,0 +1,145 @@
+// `ioas-check check`: every selected property on every selected profile, a verdict table, counterexample
+// files for violations, exit 0 only when every verdict matches its expectation.
+import { join } from 'node:path';
+import { buildCounterexample, counterexampleFileName } from '../checker/counterexample.ts';
+import { search, type SearchOptions, type SearchOutcome } from '../checker/search.ts';
+import { DEFAULT_SEED } from '../checker/seed.ts';
+import { DEFAULT_PROFILES } from '../model/semantics.ts';
+import { counterexampleMarkdown } from '../report/counterexampleMarkdown.ts';
+import { nonNegativeInt, parse, positiveInt, propertyList, semanticsList } from './args.ts';
+import type { Io } from './io.ts';
+import { progress } from './progress.ts';
+import { writeAtomic } from './writeAtomic.ts';
+
+export const DEFAULT_RUNS = 4000;
+export const DEFAULT_MAX_STEPS = 60;
+
+export interface CheckRow {
+  readonly property: string;
+  readonly semantics: string;
+  readonly verdict: 'holds' | 'violated';
+  readonly expected: 'holds' | 'violated';
+  readonly match: boolean;
+  readonly runs: number;
+  readonly steps: number;
+  readonly elapsedMs: number;
+  readonly counterexample: string | null;
+  readonly length: number | null;
+  readonly message: string | null;
+}
+
+function row(o: SearchOutcome, file: string | null): CheckRow {
+  const expected = o.property.expected(o.semantics).verdict;
+  return {
+    property: o.property.code,
+    semantics: o.semantics.name,
+    verdict: o.verdict,
+    expected,
+    match: expected === o.verdict,
+    runs: o.runs,
+    steps: o.steps,
+    elapsedMs: o.elapsedMs,
+    counterexample: file,
+    length: o.verdict === 'violated' ? o.found.run.actions.length : null,
+    message: o.verdict === 'violated' ? (o.found.run.violation?.message ?? null) : null,
+  };
+}
+
+export function runCheck(args: readonly string[], io: Io): number {
+  const { values } = parse(
+    args,
+    {
+      semantics: { type: 'string', multiple: true },
+      property: { type: 'string', multiple: true },
+      runs: { type: 'string' },
+      'max-steps': { type: 'string' },
+      seed: { type: 'string' },
+      out: { type: 'string' },
+      json: { type: 'boolean' },
+      quiet: { type: 'boolean' },
+    },
+    false,
+  );
+  const profiles = semanticsList(values.semantics, DEFAULT_PROFILES);
+  const props = propertyList(values.property);
+  const opts: SearchOptions = {
+    runs: positiveInt('runs', values.runs, DEFAULT_RUNS),
+    maxSteps: positiveInt('max-steps', values['max-steps'], DEFAULT_MAX_STEPS),
+    seed: nonNegativeInt('seed', values.seed, DEFAULT_SEED),
+  };
+  const outDir = values.out ?? 'counterexamples';
+  const bar = progress(io, values.quiet === true || values.json === true);
+  const rows: CheckRow[] = [];
+  const total = props.length * profiles.length;
+  let totalSteps = 0;
+  const started = io.now();
+  for (const p of props) {
+    for (const sem of profiles) {
+      bar.update(rows.length, total, `${p.code} on ${sem.name}`, totalSteps);
+      const o = search(p, sem, opts, io.now);
+      totalSteps += o.steps;
+      let file: string | null = null;
+      if (o.verdict === 'violated' && o.found.run.violation !== null) {
+        const stem = counterexampleFileName(p.code, sem.name);
+        const cx = buildCounterexample({
+          property: p,
+          semanticsName: sem.name,
+          expectation: p.expected(sem),
+          options: opts,
+          derivedSeed: o.found.seed,
+          path: o.found.path,
+          shrinks: o.found.numShrinks,
+          topology: o.found.topology,
+          records: o.found.run.records,
+          violation: o.found.run.violation,
+          fileStem: stem,
+        });
+        file = join(outDir, `${stem}.json`);
+        writeAtomic(file, `${JSON.stringify(cx, null, 2)}\n`);
+        writeAtomic(join(outDir, `${stem}.md`), counterexampleMarkdown(cx));
+      }
+      rows.push(row(o, file));
+    }
+  }
+  bar.finish();
+  const elapsedMs = io.now() - started;
+  const mismatches = rows.filter((r) => !r.match);
+  if (values.json === true) {
+    io.out(`${JSON.stringify({ seed: opts.seed, runs: opts.runs, maxSteps: opts.maxSteps, elapsedMs, results: rows }, null, 2)}\n`);
+  } else {
+    io.out(renderTable(rows, opts, elapsedMs, totalSteps));
+  }
+  return mismatches.length === 0 ? 0 : 1;
+}
+
+export function renderTable(rows: readonly CheckRow[], opts: SearchOptions, elapsedMs: number, totalSteps: number): string {
+  const lines: string[] = [];
+  const w = { p: Math.max(8, ...rows.map((r) => r.property.length)), s: Math.max(9, ...rows.map((r) => r.semantics.length)) };
+  lines.push(`ioas-check: ${new Set(rows.map((r) => r.property)).size} properties on ${new Set(rows.map((r) => r.semantics)).size} profiles; ${opts.runs} runs of at most ${opts.maxSteps} steps each; seed ${opts.seed}`);
+  lines.push('');
+  lines.push(`${'property'.padEnd(w.p)}  ${'semantics'.padEnd(w.s)}  verdict    expected   evidence`);
+  let previous = '';
+  for (const r of rows) {
+    const name = r.property === previous ? '' : r.property;
+    previous = r.property;
+    const mark = r.match ? 'ok' : 'MISMATCH';
+    const evidence =
+      r.verdict === 'holds'
+        ? `${r.runs} runs, ${r.steps} steps`
+        : `${r.length}-step counterexample: ${r.counterexample?.replace(/\.json$/, '.md')}`;
+    lines.push(`${name.padEnd(w.p)}  ${r.semantics.padEnd(w.s)}  ${r.verdict.padEnd(9)}  ${r.expected.padEnd(9)}  ${mark.padEnd(8)} ${evidence}`);
+  }
+  const bad = rows.filter((r) => !r.match);
+  lines.push('');
+  lines.push(
+    `${rows.length - bad.length}/${rows.length} verdicts match their expectation; ${totalSteps} model steps in ${(elapsedMs / 1000).toFixed(1)}s (${Math.round(totalSteps / Math.max(1, elapsedMs / 1000))} steps/s).`,
+  );
+  for (const r of bad) {
+    lines.push(
+      r.verdict === 'violated'
+        ? `MISMATCH ${r.property} on ${r.semantics}: expected to hold, violated: ${r.message}\n  to reproduce: npx ioas-check replay ${r.counterexample}`
+        : `MISMATCH ${r.property} on ${r.semantics}: expected a violation, none found in ${r.runs} runs (try more --runs or --max-steps)`,
+    );
+  }
+  return `${lines.join('\n')}\n`;
+}

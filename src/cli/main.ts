@@ -1,0 +1,43 @@
+// ioas-check command line: a dispatcher over small command functions; usage errors exit 2.
+import { pathToFileURL } from 'node:url';
+import { runCheck } from './check.ts';
+import { type Io, processIo, UsageError } from './io.ts';
+import { runProperties, runSemantics } from './listCommands.ts';
+import { runReplay } from './replayCommand.ts';
+
+const USAGE = `usage: ioas-check <command> [options]
+  check [--semantics S]... [--property P]... [--runs N] [--max-steps N] [--seed N] [--out DIR] [--json] [--quiet]
+  replay FILE... [--json]
+  properties [--json]
+  semantics [--json]
+`;
+
+const COMMANDS: Readonly<Record<string, (args: readonly string[], io: Io) => number>> = {
+  check: runCheck,
+  replay: runReplay,
+  properties: runProperties,
+  semantics: runSemantics,
+};
+
+export function main(argv: readonly string[], io: Io): number {
+  const [command, ...rest] = argv;
+  if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
+    io.out(USAGE);
+    return command === undefined ? 2 : 0;
+  }
+  const run = COMMANDS[command];
+  try {
+    if (run === undefined) throw new UsageError(`unknown command '${command}' (commands: ${Object.keys(COMMANDS).join(', ')})`);
+    return run(rest, io);
+  } catch (e) {
+    if (e instanceof UsageError) {
+      io.err(`ioas-check: ${e.message}\n`);
+      return 2;
+    }
+    throw e;
+  }
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  process.exitCode = main(process.argv.slice(2), processIo);
+}
