@@ -30,17 +30,56 @@ const invalidEvery = 10;
  */
 function actorFor(w: World, topo: Topology, kind: ActionKind, p: number): ActorId {
   const needs = NEEDS[kind];
-  const holds = (i: number) => needs === undefined || fdsOf(w, actorId(i), [needs]).length > 0;
-  const narrow = (xs: readonly number[]) => (xs.some(holds) ? xs.filter(holds) : xs);
-  const legacy = narrow(topo.actors.flatMap((a, i) => (a.kind === 'legacy' ? [i] : [])));
-  const native = narrow(topo.actors.flatMap((a, i) => (a.kind === 'native' ? [i] : [])));
+  const { legacy, native } = actorKinds(topo);
+  const legacyPool = narrow(w, legacy, needs);
+  const nativePool = narrow(w, native, needs);
   let pool: readonly number[];
-  if (!LEGACY_KINDS.has(kind)) pool = native;
-  else if (legacy.length === 0 || native.length === 0) pool = legacy.length === 0 ? native : legacy;
-  else if (legacy.some(holds) !== native.some(holds)) pool = legacy.some(holds) ? legacy : native;
-  else pool = p % 4 === 3 ? native : legacy;
+  if (!LEGACY_KINDS.has(kind)) pool = nativePool;
+  else if (legacy.length === 0 || native.length === 0) pool = legacy.length === 0 ? nativePool : legacyPool;
+  else {
+    const lh = holdsAny(w, legacy, needs);
+    const nh = holdsAny(w, native, needs);
+    if (lh !== nh) pool = lh ? legacyPool : nativePool;
+    else pool = p % 4 === 3 ? nativePool : legacyPool;
+  }
   // Templates of native kinds are only generated when a native actor exists (see kindsFor()).
   return actorId(pool[Math.floor(p / 4) % pool.length] ?? 0);
+}
+
+const ACTOR_KINDS = new WeakMap<Topology, { readonly legacy: readonly number[]; readonly native: readonly number[] }>();
+
+/** The topology's legacy and native actor indices (cached: resolve() runs once per generated step). */
+function actorKinds(topo: Topology): { readonly legacy: readonly number[]; readonly native: readonly number[] } {
+  let k = ACTOR_KINDS.get(topo);
+  if (k === undefined) {
+    const legacy: number[] = [];
+    const native: number[] = [];
+    topo.actors.forEach((a, i) => (a.kind === 'legacy' ? legacy : native).push(i));
+    k = { legacy, native };
+    ACTOR_KINDS.set(topo, k);
+  }
+  return k;
+}
+
+function holdsKind(w: World, actor: number, kind: FileKind): boolean {
+  const table = w.fdTables[actor];
+  if (table === undefined) return false;
+  for (const id of table) if (id !== undefined && w.files[id]?.kind === kind) return true;
+  return false;
+}
+
+function holdsAny(w: World, actors: readonly number[], needs: FileKind | undefined): boolean {
+  if (needs === undefined) return true;
+  for (const a of actors) if (holdsKind(w, a, needs)) return true;
+  return false;
+}
+
+/** The actors that hold an fd of the needed kind, or all of them when none does. */
+function narrow(w: World, actors: readonly number[], needs: FileKind | undefined): readonly number[] {
+  if (needs === undefined || !holdsAny(w, actors, needs)) return actors;
+  const out: number[] = [];
+  for (const a of actors) if (holdsKind(w, a, needs)) out.push(a);
+  return out;
 }
 
 /** The kind of fd an action is issued on (for preferring actors that hold one). */
@@ -150,11 +189,29 @@ function groupOfFd(w: World, actor: ActorId, f: Fd): GroupIdx | null {
 const pageIova = (p: number) => (p % 8) * PAGE_SIZE;
 const pageSize = (p: number) => (p % 16 === 15 ? 0 : (1 + (p % 4)) * PAGE_SIZE);
 
-/** Whether any actor holds an fd whose file satisfies `pred`. */
-function anyFd(w: World, pred: (f: OpenFile) => boolean): boolean {
-  return w.fdTables.some((table) =>
-    table.some((id) => id !== undefined && w.files[id] !== undefined && pred(w.files[id] as OpenFile)),
-  );
+function anyFdOfKind(w: World, kind: FileKind): boolean {
+  for (let a = 0; a < w.fdTables.length; a++) if (holdsKind(w, a, kind)) return true;
+  return false;
+}
+
+function anyGroupWithIommufd(w: World): boolean {
+  for (const table of w.fdTables) {
+    for (const id of table) {
+      const f = id === undefined ? undefined : w.files[id];
+      if (f?.kind === 'group' && w.groups[f.group]?.iommufd != null) return true;
+    }
+  }
+  return false;
+}
+
+function anyBoundCdev(w: World): boolean {
+  for (const f of w.files) if (f?.kind === 'cdev' && f.bound !== null) return true;
+  return false;
+}
+
+function anyActorHoldsGroupAndIommufd(w: World): boolean {
+  for (let a = 0; a < w.fdTables.length; a++) if (holdsKind(w, a, 'group') && holdsKind(w, a, 'iommufd')) return true;
+  return false;
 }
 
 /**
@@ -164,23 +221,10 @@ function anyFd(w: World, pred: (f: OpenFile) => boolean): boolean {
  */
 function prerequisite(w: World, kind: ActionKind): ActionKind | null {
   const needs = NEEDS[kind];
-  if (needs === 'group' && !anyFd(w, (f) => f.kind === 'group')) return 'open_group';
-  if (needs === 'iommufd' && !anyFd(w, (f) => f.kind === 'iommufd')) return 'open';
-  if (needs === 'cdev' && !anyFd(w, (f) => f.kind === 'cdev')) return 'open_cdev';
-  const holdsBoth = w.fdTables.some(
-    (table) =>
-      table.some((id) => id !== undefined && w.files[id]?.kind === 'group') &&
-      table.some((id) => id !== undefined && w.files[id]?.kind === 'iommufd'),
-  );
-  if (kind === 'VFIO_GROUP_SET_CONTAINER' && !holdsBoth) return 'open';
-  const grouped = (f: OpenFile) => f.kind === 'group' && w.groups[f.group]?.iommufd != null;
-  if (kind === 'VFIO_GROUP_GET_DEVICE_FD' && !anyFd(w, grouped)) return 'VFIO_GROUP_SET_CONTAINER';
-  if (
-    (kind === 'VFIO_DEVICE_ATTACH_IOMMUFD_PT' || kind === 'VFIO_DEVICE_DETACH_IOMMUFD_PT') &&
-    !anyFd(w, (f) => f.kind === 'cdev' && f.bound !== null)
-  ) {
-    return 'VFIO_DEVICE_BIND_IOMMUFD';
-  }
+  if (needs !== undefined && !anyFdOfKind(w, needs)) return needs === 'group' ? 'open_group' : needs === 'cdev' ? 'open_cdev' : 'open';
+  if (kind === 'VFIO_GROUP_SET_CONTAINER' && !anyActorHoldsGroupAndIommufd(w)) return 'open';
+  if (kind === 'VFIO_GROUP_GET_DEVICE_FD' && !anyGroupWithIommufd(w)) return 'VFIO_GROUP_SET_CONTAINER';
+  if ((kind === 'VFIO_DEVICE_ATTACH_IOMMUFD_PT' || kind === 'VFIO_DEVICE_DETACH_IOMMUFD_PT') && !anyBoundCdev(w)) return 'VFIO_DEVICE_BIND_IOMMUFD';
   return null;
 }
 
