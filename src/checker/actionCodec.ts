@@ -78,27 +78,38 @@ export function encodeAction(a: Action, topo: Topology): JsonAction {
 
 export type Decoded<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: string };
 
-const isKind = (s: unknown): s is ActionKind => typeof s === 'string' && (ACTION_KINDS as readonly string[]).includes(s);
+const isKind = (s: unknown): s is ActionKind =>
+  typeof s === 'string' && (ACTION_KINDS as readonly string[]).includes(s);
 
 /** Decodes one JSON action; `where` prefixes error messages (e.g. `steps[3]`). */
 export function decodeAction(j: unknown, topo: Topology, where: string): Decoded<Action> {
-  if (typeof j !== 'object' || j === null || Array.isArray(j)) return { ok: false, error: `${where}: expected an object` };
+  if (typeof j !== 'object' || j === null || Array.isArray(j))
+    return { ok: false, error: `${where}: expected an object` };
   const o = j as Record<string, unknown>;
   if (!isKind(o['op'])) return { ok: false, error: `${where}.op: unknown operation ${JSON.stringify(o['op'])}` };
   const kind = o['op'];
   const actor = topo.actors.findIndex((a) => a.name === o['actor']);
-  if (actor < 0) return { ok: false, error: `${where}.actor: unknown actor ${JSON.stringify(o['actor'])} (known: ${topo.actors.map((a) => a.name).join(', ')})` };
+  if (actor < 0)
+    return {
+      ok: false,
+      error: `${where}.actor: unknown actor ${JSON.stringify(o['actor'])} (known: ${topo.actors.map((a) => a.name).join(', ')})`,
+    };
   const action: Record<string, unknown> = { kind, actor: actorId(actor) };
   const args = o['args'] ?? {};
-  if (typeof args !== 'object' || args === null || Array.isArray(args)) return { ok: false, error: `${where}.args: expected an object` };
+  if (typeof args !== 'object' || args === null || Array.isArray(args))
+    return { ok: false, error: `${where}.args: expected an object` };
   for (const [field, type] of Object.entries(FIELDS[kind])) {
     const key = field === 'fd' || type === 'fault' ? field : argName(field);
     const v = field === 'fd' || type === 'fault' ? o[field] : (args as Record<string, unknown>)[key];
     const path = field === 'fd' || type === 'fault' ? `${where}.${key}` : `${where}.args.${key}`;
-    const bad = (what: string): Decoded<Action> => ({ ok: false, error: `${path}: expected ${what}, got ${JSON.stringify(v)}` });
+    const bad = (what: string): Decoded<Action> => ({
+      ok: false,
+      error: `${path}: expected ${what}, got ${JSON.stringify(v)}`,
+    });
     switch (type) {
       case 'int':
-        if (typeof v !== 'number' || !Number.isFinite(v) || !Number.isInteger(v) || v < 0) return bad('a non-negative integer');
+        if (typeof v !== 'number' || !Number.isFinite(v) || !Number.isInteger(v) || v < 0)
+          return bad('a non-negative integer');
         action[field] = v;
         break;
       case 'fd':
@@ -128,7 +139,8 @@ export function decodeAction(j: unknown, topo: Topology, where: string): Decoded
         action[field] = v;
         break;
       case 'fault':
-        if (v !== null && v !== undefined && !(FAULT_POINTS as readonly unknown[]).includes(v)) return bad(`null or one of ${FAULT_POINTS.join(', ')}`);
+        if (v !== null && v !== undefined && !(FAULT_POINTS as readonly unknown[]).includes(v))
+          return bad(`null or one of ${FAULT_POINTS.join(', ')}`);
         action[field] = (v ?? null) as FaultPoint | null;
         break;
       default: {

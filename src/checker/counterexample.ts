@@ -9,8 +9,8 @@ import { describeEvent } from '../report/describeEvents.ts';
 import { snapshot } from '../report/snapshot.ts';
 import { encodeAction, type JsonAction, type JsonValue } from './actionCodec.ts';
 import { encodeResult } from './resultCodec.ts';
-import type { SearchOptions } from './search.ts';
 import type { StepRecord, Violation } from './runTrace.ts';
+import type { SearchOptions } from './search.ts';
 
 export const COUNTEREXAMPLE_FORMAT = 'ioas-check/counterexample@1';
 
@@ -59,7 +59,10 @@ export function topologyJson(t: Topology): TopologyJson {
     groups: t.groups.map((g) => ({
       name: g.name,
       noiommu: g.kind === 'noiommu',
-      devices: g.devices.map((d) => ({ name: t.devices[d]?.name ?? String(d), kind: t.devices[d]?.kind ?? 'physical' })),
+      devices: g.devices.map((d) => ({
+        name: t.devices[d]?.name ?? String(d),
+        kind: t.devices[d]?.kind ?? 'physical',
+      })),
     })),
     actors: t.actors.map((a) => ({ name: a.name, kind: a.kind })),
   };

@@ -26,7 +26,8 @@ export function parseTopology(j: unknown, where: string): Decoded<Topology> {
   const names = new Set<string>();
   for (const [gi, g] of j['groups'].entries()) {
     const w = `${where}.groups[${gi}]`;
-    if (!isObj(g) || typeof g['name'] !== 'string' || !Array.isArray(g['devices'])) return { ok: false, error: `${w}: expected { name, devices: [...] }` };
+    if (!isObj(g) || typeof g['name'] !== 'string' || !Array.isArray(g['devices']))
+      return { ok: false, error: `${w}: expected { name, devices: [...] }` };
     if (names.has(g['name'])) return { ok: false, error: `${w}.name: duplicate name ${JSON.stringify(g['name'])}` };
     names.add(g['name']);
     const devices: { name: string; kind: 'physical' | 'emulated' }[] = [];
@@ -34,7 +35,8 @@ export function parseTopology(j: unknown, where: string): Decoded<Topology> {
       if (!isObj(d) || typeof d['name'] !== 'string' || (d['kind'] !== 'physical' && d['kind'] !== 'emulated')) {
         return { ok: false, error: `${w}.devices[${di}]: expected { name, kind: "physical" | "emulated" }` };
       }
-      if (names.has(d['name'])) return { ok: false, error: `${w}.devices[${di}].name: duplicate name ${JSON.stringify(d['name'])}` };
+      if (names.has(d['name']))
+        return { ok: false, error: `${w}.devices[${di}].name: duplicate name ${JSON.stringify(d['name'])}` };
       names.add(d['name']);
       devices.push({ name: d['name'], kind: d['kind'] });
     }
@@ -62,16 +64,19 @@ export function loadCounterexample(text: string): Decoded<LoadedCounterexample> 
     return { ok: false, error: `not JSON: ${(e as Error).message}` };
   }
   if (!isObj(j)) return { ok: false, error: 'expected a JSON object' };
-  if (j['format'] !== COUNTEREXAMPLE_FORMAT) return { ok: false, error: `format: expected "${COUNTEREXAMPLE_FORMAT}", got ${JSON.stringify(j['format'])}` };
+  if (j['format'] !== COUNTEREXAMPLE_FORMAT)
+    return { ok: false, error: `format: expected "${COUNTEREXAMPLE_FORMAT}", got ${JSON.stringify(j['format'])}` };
   const property = typeof j['property'] === 'string' ? propertyByCode(j['property']) : undefined;
-  if (property === undefined) return { ok: false, error: `property: unknown property ${JSON.stringify(j['property'])}` };
+  if (property === undefined)
+    return { ok: false, error: `property: unknown property ${JSON.stringify(j['property'])}` };
   if (typeof j['semantics'] !== 'string') return { ok: false, error: 'semantics: expected a string' };
   const sem = parseSemantics(j['semantics']);
   if (sem.kind === 'error') return { ok: false, error: `semantics: ${sem.message}` };
   const topo = parseTopology(j['topology'], 'topology');
   if (!topo.ok) return topo;
   const v = j['violation'];
-  if (!isObj(v) || typeof v['step'] !== 'number' || typeof v['message'] !== 'string') return { ok: false, error: 'violation: expected { step, message }' };
+  if (!isObj(v) || typeof v['step'] !== 'number' || typeof v['message'] !== 'string')
+    return { ok: false, error: 'violation: expected { step, message }' };
   if (!Array.isArray(j['steps'])) return { ok: false, error: 'steps: expected an array' };
   const actions: Action[] = [];
   const results: OpResult[] = [];
@@ -86,6 +91,13 @@ export function loadCounterexample(text: string): Decoded<LoadedCounterexample> 
   }
   return {
     ok: true,
-    value: { file: j as unknown as Counterexample, property, semantics: sem.semantics, topology: topo.value, actions, results },
+    value: {
+      file: j as unknown as Counterexample,
+      property,
+      semantics: sem.semantics,
+      topology: topo.value,
+      actions,
+      results,
+    },
   };
 }

@@ -7,7 +7,13 @@ import { runTrace, type Violation } from './runTrace.ts';
 
 export type ReplayOutcome =
   | { readonly kind: 'reproduced'; readonly violation: Violation }
-  | { readonly kind: 'diverged'; readonly step: number; readonly expected: string; readonly got: string; readonly state: JsonValue }
+  | {
+      readonly kind: 'diverged';
+      readonly step: number;
+      readonly expected: string;
+      readonly got: string;
+      readonly state: JsonValue;
+    }
   | { readonly kind: 'violation-differs'; readonly expected: Violation; readonly got: Violation | null };
 
 export function replayCounterexample(cx: LoadedCounterexample): ReplayOutcome {
@@ -16,11 +22,18 @@ export function replayCounterexample(cx: LoadedCounterexample): ReplayOutcome {
   for (const r of run.records) {
     const want = cx.results[r.index];
     if (want !== undefined && formatResult(want) !== formatResult(r.result)) {
-      return { kind: 'diverged', step: r.index, expected: formatResult(want), got: formatResult(r.result), state: stepJson(r, cx.topology).state };
+      return {
+        kind: 'diverged',
+        step: r.index,
+        expected: formatResult(want),
+        got: formatResult(r.result),
+        state: stepJson(r, cx.topology).state,
+      };
     }
   }
   const expected = cx.file.violation;
   const got = run.violation;
-  if (got === null || got.step !== expected.step || got.message !== expected.message) return { kind: 'violation-differs', expected, got };
+  if (got === null || got.step !== expected.step || got.message !== expected.message)
+    return { kind: 'violation-differs', expected, got };
   return { kind: 'reproduced', violation: got };
 }

@@ -54,7 +54,9 @@ function actorKinds(topo: Topology): { readonly legacy: readonly number[]; reado
   if (k === undefined) {
     const legacy: number[] = [];
     const native: number[] = [];
-    topo.actors.forEach((a, i) => (a.kind === 'legacy' ? legacy : native).push(i));
+    topo.actors.forEach((a, i) => {
+      (a.kind === 'legacy' ? legacy : native).push(i);
+    });
     k = { legacy, native };
     ACTOR_KINDS.set(topo, k);
   }
@@ -221,10 +223,12 @@ function anyActorHoldsGroupAndIommufd(w: World): boolean {
  */
 function prerequisite(w: World, kind: ActionKind): ActionKind | null {
   const needs = NEEDS[kind];
-  if (needs !== undefined && !anyFdOfKind(w, needs)) return needs === 'group' ? 'open_group' : needs === 'cdev' ? 'open_cdev' : 'open';
+  if (needs !== undefined && !anyFdOfKind(w, needs))
+    return needs === 'group' ? 'open_group' : needs === 'cdev' ? 'open_cdev' : 'open';
   if (kind === 'VFIO_GROUP_SET_CONTAINER' && !anyActorHoldsGroupAndIommufd(w)) return 'open';
   if (kind === 'VFIO_GROUP_GET_DEVICE_FD' && !anyGroupWithIommufd(w)) return 'VFIO_GROUP_SET_CONTAINER';
-  if ((kind === 'VFIO_DEVICE_ATTACH_IOMMUFD_PT' || kind === 'VFIO_DEVICE_DETACH_IOMMUFD_PT') && !anyBoundCdev(w)) return 'VFIO_DEVICE_BIND_IOMMUFD';
+  if ((kind === 'VFIO_DEVICE_ATTACH_IOMMUFD_PT' || kind === 'VFIO_DEVICE_DETACH_IOMMUFD_PT') && !anyBoundCdev(w))
+    return 'VFIO_DEVICE_BIND_IOMMUFD';
   return null;
 }
 

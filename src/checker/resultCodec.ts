@@ -19,13 +19,20 @@ export function encodeResult(r: OpResult): JsonValue {
 }
 
 export function decodeResult(j: unknown, where: string): Decoded<OpResult> {
-  if (typeof j !== 'object' || j === null || Array.isArray(j)) return { ok: false, error: `${where}: expected an object` };
+  if (typeof j !== 'object' || j === null || Array.isArray(j))
+    return { ok: false, error: `${where}: expected an object` };
   const o = j as Record<string, unknown>;
   const out = o['out'] ?? {};
-  if (typeof out !== 'object' || out === null || Array.isArray(out) || Object.values(out).some((v) => typeof v !== 'number')) {
+  if (
+    typeof out !== 'object' ||
+    out === null ||
+    Array.isArray(out) ||
+    Object.values(out).some((v) => typeof v !== 'number')
+  ) {
     return { ok: false, error: `${where}.out: expected an object of numbers` };
   }
-  if (typeof o['ret'] === 'number') return { ok: true, value: { kind: 'ok', ret: o['ret'], out: out as Record<string, number> } };
+  if (typeof o['ret'] === 'number')
+    return { ok: true, value: { kind: 'ok', ret: o['ret'], out: out as Record<string, number> } };
   if (typeof o['errno'] === 'string') {
     const e = o['errno'];
     if (!isErrno(e)) return { ok: false, error: `${where}.errno: unknown errno ${JSON.stringify(e)}` };

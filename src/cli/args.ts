@@ -1,6 +1,6 @@
 // Flag parsing with node:util parseArgs in strict mode; every problem becomes a one-line UsageError.
 import { parseArgs } from 'node:util';
-import { type Semantics, parseSemantics } from '../model/semantics.ts';
+import { parseSemantics, type Semantics } from '../model/semantics.ts';
 import type { Property } from '../properties/Property.ts';
 import { PROPERTIES, propertyByCode } from '../properties/registry.ts';
 import { UsageError } from './io.ts';
@@ -17,18 +17,21 @@ export function parse<O extends Options>(args: readonly string[], options: O, al
 
 export function positiveInt(flag: string, v: string | undefined, fallback: number): number {
   if (v === undefined) return fallback;
-  if (!/^\d+$/.test(v) || Number(v) < 1 || !Number.isSafeInteger(Number(v))) throw new UsageError(`--${flag} expects a positive integer, got '${v}'`);
+  if (!/^\d+$/.test(v) || Number(v) < 1 || !Number.isSafeInteger(Number(v)))
+    throw new UsageError(`--${flag} expects a positive integer, got '${v}'`);
   return Number(v);
 }
 
 export function nonNegativeInt(flag: string, v: string | undefined, fallback: number): number {
   if (v === undefined) return fallback;
-  if (!/^\d+$/.test(v) || !Number.isSafeInteger(Number(v))) throw new UsageError(`--${flag} expects a non-negative integer, got '${v}'`);
+  if (!/^\d+$/.test(v) || !Number.isSafeInteger(Number(v)))
+    throw new UsageError(`--${flag} expects a non-negative integer, got '${v}'`);
   return Number(v);
 }
 
 /** Values of a repeatable flag, each possibly a comma-separated list. */
-const listOf = (vs: readonly string[] | undefined): string[] => (vs ?? []).flatMap((v) => v.split(',')).filter((v) => v.length > 0);
+const listOf = (vs: readonly string[] | undefined): string[] =>
+  (vs ?? []).flatMap((v) => v.split(',')).filter((v) => v.length > 0);
 
 export function semanticsList(vs: readonly string[] | undefined, fallback: readonly string[]): Semantics[] {
   const names = listOf(vs);

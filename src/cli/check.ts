@@ -2,7 +2,7 @@
 // files for violations, exit 0 only when every verdict matches its expectation.
 import { join } from 'node:path';
 import { buildCounterexample, counterexampleFileName } from '../checker/counterexample.ts';
-import { search, type SearchOptions, type SearchOutcome } from '../checker/search.ts';
+import { type SearchOptions, type SearchOutcome, search } from '../checker/search.ts';
 import { DEFAULT_SEED } from '../checker/seed.ts';
 import { DEFAULT_PROFILES } from '../model/semantics.ts';
 import { counterexampleMarkdown } from '../report/counterexampleMarkdown.ts';
@@ -105,17 +105,29 @@ export function runCheck(args: readonly string[], io: Io): number {
   const elapsedMs = io.now() - started;
   const mismatches = rows.filter((r) => !r.match);
   if (values.json === true) {
-    io.out(`${JSON.stringify({ seed: opts.seed, runs: opts.runs, maxSteps: opts.maxSteps, elapsedMs, results: rows }, null, 2)}\n`);
+    io.out(
+      `${JSON.stringify({ seed: opts.seed, runs: opts.runs, maxSteps: opts.maxSteps, elapsedMs, results: rows }, null, 2)}\n`,
+    );
   } else {
     io.out(renderTable(rows, opts, elapsedMs, totalSteps));
   }
   return mismatches.length === 0 ? 0 : 1;
 }
 
-export function renderTable(rows: readonly CheckRow[], opts: SearchOptions, elapsedMs: number, totalSteps: number): string {
+export function renderTable(
+  rows: readonly CheckRow[],
+  opts: SearchOptions,
+  elapsedMs: number,
+  totalSteps: number,
+): string {
   const lines: string[] = [];
-  const w = { p: Math.max(8, ...rows.map((r) => r.property.length)), s: Math.max(9, ...rows.map((r) => r.semantics.length)) };
-  lines.push(`ioas-check: ${new Set(rows.map((r) => r.property)).size} properties on ${new Set(rows.map((r) => r.semantics)).size} profiles; ${opts.runs} runs of at most ${opts.maxSteps} steps each; seed ${opts.seed}`);
+  const w = {
+    p: Math.max(8, ...rows.map((r) => r.property.length)),
+    s: Math.max(9, ...rows.map((r) => r.semantics.length)),
+  };
+  lines.push(
+    `ioas-check: ${new Set(rows.map((r) => r.property)).size} properties on ${new Set(rows.map((r) => r.semantics)).size} profiles; ${opts.runs} runs of at most ${opts.maxSteps} steps each; seed ${opts.seed}`,
+  );
   lines.push('');
   lines.push(`${'property'.padEnd(w.p)}  ${'semantics'.padEnd(w.s)}  verdict    expected   evidence`);
   let previous = '';
@@ -127,7 +139,9 @@ export function renderTable(rows: readonly CheckRow[], opts: SearchOptions, elap
       r.verdict === 'holds'
         ? `${r.runs} runs, ${r.steps} steps`
         : `${r.length}-step counterexample: ${r.counterexample?.replace(/\.json$/, '.md')}`;
-    lines.push(`${name.padEnd(w.p)}  ${r.semantics.padEnd(w.s)}  ${r.verdict.padEnd(9)}  ${r.expected.padEnd(9)}  ${mark.padEnd(8)} ${evidence}`);
+    lines.push(
+      `${name.padEnd(w.p)}  ${r.semantics.padEnd(w.s)}  ${r.verdict.padEnd(9)}  ${r.expected.padEnd(9)}  ${mark.padEnd(8)} ${evidence}`,
+    );
   }
   const bad = rows.filter((r) => !r.match);
   lines.push('');

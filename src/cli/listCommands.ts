@@ -20,7 +20,8 @@ export function runProperties(args: readonly string[], io: Io): number {
   }
   for (const p of list) {
     io.out(`${p.code}  [${p.kind}, ${p.scope}]\n  ${p.title}\n  claim: "${p.claim.quote}" (${p.claim.source})\n`);
-    for (const [n, e] of Object.entries(p.expected)) io.out(`  expected on ${n}: ${e.verdict}${e.verdict === 'violated' ? ` (${e.reason})` : ''}\n`);
+    for (const [n, e] of Object.entries(p.expected))
+      io.out(`  expected on ${n}: ${e.verdict}${e.verdict === 'violated' ? ` (${e.reason})` : ''}\n`);
     io.out('\n');
   }
   return 0;
@@ -34,7 +35,9 @@ export function runSemantics(args: readonly string[], io: Io): number {
     return 0;
   }
   for (const p of profiles) {
-    const flags = Object.entries(p).filter(([k, v]) => typeof v === 'boolean' && v && k !== 'cachedCompatId').map(([k]) => k);
+    const flags = Object.entries(p)
+      .filter(([k, v]) => typeof v === 'boolean' && v && k !== 'cachedCompatId')
+      .map(([k]) => k);
     io.out(`${p.name.padEnd(8)} ${flags.join(', ')}; IOMMU_HWPT_ALLOC bad pt_id -> ${p.hwptAllocBadPtErrno}\n`);
   }
   io.out(`\ndesign variants (append to a version): ${VARIANTS.map((v) => `+${v}`).join(', ')}\n`);

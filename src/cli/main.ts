@@ -27,7 +27,8 @@ export function main(argv: readonly string[], io: Io): number {
   }
   const run = COMMANDS[command];
   try {
-    if (run === undefined) throw new UsageError(`unknown command '${command}' (commands: ${Object.keys(COMMANDS).join(', ')})`);
+    if (run === undefined)
+      throw new UsageError(`unknown command '${command}' (commands: ${Object.keys(COMMANDS).join(', ')})`);
     return run(rest, io);
   } catch (e) {
     if (e instanceof UsageError) {

@@ -20,7 +20,11 @@ export function progress(io: Io, quiet: boolean): Progress {
       const width = 20;
       const filled = Math.round((done / Math.max(1, total)) * width);
       const bar = `${'#'.repeat(filled)}${'.'.repeat(width - filled)}`;
-      io.err(`\r[${bar}] ${done}/${total} ${secs.toFixed(1)}s ${Math.round(steps / secs)} steps/s  ${what}`.padEnd(110).slice(0, 110));
+      io.err(
+        `\r[${bar}] ${done}/${total} ${secs.toFixed(1)}s ${Math.round(steps / secs)} steps/s  ${what}`
+          .padEnd(110)
+          .slice(0, 110),
+      );
       drawn = true;
     },
     finish() {

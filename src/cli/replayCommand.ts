@@ -28,10 +28,14 @@ export function runReplay(args: readonly string[], io: Io): number {
     if (values.json === true) continue;
     switch (o.kind) {
       case 'reproduced':
-        io.out(`${file}: reproduced: ${cx.property.code} violated on ${cx.semantics.name} at step ${o.violation.step}: ${o.violation.message}\n`);
+        io.out(
+          `${file}: reproduced: ${cx.property.code} violated on ${cx.semantics.name} at step ${o.violation.step}: ${o.violation.message}\n`,
+        );
         break;
       case 'diverged':
-        io.out(`${file}: NOT reproduced: step ${o.step} expected ${o.expected}, got ${o.got}\nstate at that step:\n${JSON.stringify(o.state, null, 2)}\n`);
+        io.out(
+          `${file}: NOT reproduced: step ${o.step} expected ${o.expected}, got ${o.got}\nstate at that step:\n${JSON.stringify(o.state, null, 2)}\n`,
+        );
         break;
       case 'violation-differs':
         io.out(

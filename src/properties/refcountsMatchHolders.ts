@@ -1,35 +1,37 @@
-import { liveCtxs, objectsOf } from '../model/inspect.ts';
 import type { World } from '../model/state.ts';
 import { invariantMonitor, type Property, type RunContext } from './Property.ts';
 
-/** users of each object and the ictx's kernel references, recomputed from the holders that exist. */
+/** users of each object and the ictx's kernel references, recomputed from the holders that exist.
+ * Written as plain loops over arrays: this invariant runs after every step of every run. */
 function check(w: World, ctx: RunContext): string | null {
-  for (const [c, ictx] of liveCtxs(w)) {
-    const expected = new Map<number, number>();
-    const add = (id: number, n = 1) => expected.set(id, (expected.get(id) ?? 1) + n);
-    for (const [id, o] of objectsOf(ictx)) {
-      expected.set(id, expected.get(id) ?? 1);
-      if (o.type === 'HWPT_PAGING') add(o.ioas);
-      if (o.type === 'ACCESS' && o.ioas !== null) add(o.ioas);
-      if (o.type === 'DEVICE' && o.hwpt !== null) {
-        add(o.hwpt);
-        add(id);
+  for (let c = 0; c < w.ctxs.length; c++) {
+    const ictx = w.ctxs[c];
+    if (ictx === undefined) continue;
+    const objects = ictx.objects;
+    const expected: number[] = new Array(objects.length).fill(1);
+    for (let id = 1; id < objects.length; id++) {
+      const o = objects[id];
+      if (o === undefined) continue;
+      if (o.type === 'HWPT_PAGING') expected[o.ioas] = (expected[o.ioas] ?? 1) + 1;
+      else if (o.type === 'ACCESS' && o.ioas !== null) expected[o.ioas] = (expected[o.ioas] ?? 1) + 1;
+      else if (o.type === 'DEVICE' && o.hwpt !== null) {
+        expected[o.hwpt] = (expected[o.hwpt] ?? 1) + 1;
+        expected[id] = (expected[id] ?? 1) + 1;
       }
     }
     let refs = 0;
-    w.groups.forEach((g) => {
-      if (g.iommufd === c) refs++;
-    });
-    w.devices.forEach((d) => {
+    for (const g of w.groups) if (g.iommufd === c) refs++;
+    for (const d of w.devices) {
       const b = d.binding;
-      if (b === null || b.ctx !== c) return;
-      if (b.id !== null) add(b.id);
+      if (b === null || b.ctx !== c) continue;
+      if (b.id !== null) expected[b.id] = (expected[b.id] ?? 1) + 1;
       refs += b.kind === 'access' && !ctx.sem.emulatedAccessAtBind ? 1 + (b.id !== null ? 1 : 0) : 1;
-    });
+    }
     for (const f of w.files) if (f?.kind === 'cdev' && f.bound === c) refs++;
-    for (const [id, o] of objectsOf(ictx)) {
-      if (o.users !== expected.get(id))
-        return `ctx ${c}: ${o.type} ${id} has users ${o.users}, holders say ${expected.get(id)}`;
+    for (let id = 1; id < objects.length; id++) {
+      const o = objects[id];
+      if (o !== undefined && o.users !== expected[id])
+        return `ctx ${c}: ${o.type} ${id} has users ${o.users}, holders say ${expected[id]}`;
     }
     if (ictx.kernelRefs !== refs)
       return `ctx ${c}: ${ictx.kernelRefs} iommufd_ctx_get() references, but ${refs} holders exist`;
@@ -60,7 +62,8 @@ export const refcountsMatchHolders: Property = {
       : {
           verdict: 'violated',
           reason: l1,
-          citation: 'v6.3 drivers/vfio/group.c vfio_device_group_close() passes group->iommufd; vfio/iommufd.c vfio_iommufd_physical_bind() overwrites vdev->iommufd_device',
+          citation:
+            'v6.3 drivers/vfio/group.c vfio_device_group_close() passes group->iommufd; vfio/iommufd.c vfio_iommufd_physical_bind() overwrites vdev->iommufd_device',
         };
   },
   check: { kind: 'monitor', create: (ctx) => invariantMonitor((w) => check(w, ctx)) },

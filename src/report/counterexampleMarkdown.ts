@@ -5,7 +5,12 @@ import { table } from './markdownTable.ts';
 
 function formatResultJson(r: unknown): string {
   const o = r as { ret?: number; errno?: string; unmodelled?: string; out?: Record<string, number> };
-  const out = o.out !== undefined && Object.keys(o.out).length > 0 ? ` {${Object.entries(o.out).map(([k, v]) => `${k}: ${v}`).join(', ')}}` : '';
+  const out =
+    o.out !== undefined && Object.keys(o.out).length > 0
+      ? ` {${Object.entries(o.out)
+          .map(([k, v]) => `${k}: ${v}`)
+          .join(', ')}}`
+      : '';
   if (o.errno !== undefined) return `${o.errno}${out}`;
   if (o.unmodelled !== undefined) return `not modelled: ${o.unmodelled}`;
   return `${o.ret}${out}`;

@@ -10,7 +10,12 @@ function objectJson(id: number, o: IommufdObject, topo: Topology): JsonValue {
   const base = { id, type: o.type, users: o.users, object: o.serial };
   switch (o.type) {
     case 'IOAS':
-      return { ...base, hwpt_list: [...o.hwptList], areas: o.areas.map((a) => `${hex(a.iova)}-${hex(a.last)}`), large_pages_disabled: o.largePagesDisabled };
+      return {
+        ...base,
+        hwpt_list: [...o.hwptList],
+        areas: o.areas.map((a) => `${hex(a.iova)}-${hex(a.last)}`),
+        large_pages_disabled: o.largePagesDisabled,
+      };
     case 'HWPT_PAGING':
       return { ...base, ioas: o.ioas, auto: o.auto };
     case 'DEVICE':

@@ -290,7 +290,11 @@ export function detachDevice(tx: Tx, d: DeviceIdx): void {
     if (idev.hwpt === null) {
       // Only reachable after L1: a re-bind overwrote vdev->iommufd_device but left iommufd_attached set, so
       // vfio_iommufd_physical_unbind() detaches an idev that was never attached: idev->hwpt is NULL.
-      emit(tx, { kind: 'kernel_oops', where: 'iommufd_device_detach', message: 'NULL idev->hwpt: iommufd_attached was stale' });
+      emit(tx, {
+        kind: 'kernel_oops',
+        where: 'iommufd_device_detach',
+        message: 'NULL idev->hwpt: iommufd_attached was stale',
+      });
       setDevice(tx, d, { attached: false });
       return;
     }
@@ -300,7 +304,11 @@ export function detachDevice(tx: Tx, d: DeviceIdx): void {
     const access = obj(tx, b.ctx, b.id);
     if (access.type !== 'ACCESS') throw new Error('model bug: access binding without ACCESS');
     if (access.ioas === null) {
-      emit(tx, { kind: 'kernel_warn', where: 'iommufd_access_detach', message: 'access not attached: iommufd_attached was stale' });
+      emit(tx, {
+        kind: 'kernel_warn',
+        where: 'iommufd_access_detach',
+        message: 'access not attached: iommufd_attached was stale',
+      });
       setDevice(tx, d, { attached: false });
       return;
     }

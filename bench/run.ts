@@ -1,0 +1,105 @@
+// npm run bench [-- NAME...] [--json]: throughput benchmarks (not tests). Names: model, search, check.
+import fc from 'fast-check';
+import { violatedBy } from '../src/checker/allMonitors.ts';
+import { resolve } from '../src/checker/resolve.ts';
+import { topologyFor } from '../src/checker/scope.ts';
+import { search } from '../src/checker/search.ts';
+import { templatesArb } from '../src/checker/template.ts';
+import { runCheck } from '../src/cli/check.ts';
+import type { Action } from '../src/model/actions.ts';
+import { DEFAULT_PROFILES, semantics } from '../src/model/semantics.ts';
+import { initialWorld } from '../src/model/state.ts';
+import { step } from '../src/model/step.ts';
+import { PROPERTIES, propertyByCode } from '../src/properties/registry.ts';
+
+type Result = Record<string, string | number>;
+
+function traces(count: number): readonly (readonly Action[])[] {
+  const topo = topologyFor('mixed');
+  const sem = semantics('latest');
+  return fc.sample(templatesArb('mixed', 60), { numRuns: count, seed: 7 }).map((ts) => {
+    let w = initialWorld(topo);
+    return ts.map((t) => {
+      const a = resolve(w, t, topo);
+      w = step(w, a, sem, topo).world;
+      return a;
+    });
+  });
+}
+
+/** Model steps/s: the reducer alone, and the reducer with every per-step (monitor) property checked. */
+function model(): Result {
+  const topo = topologyFor('mixed');
+  const sem = semantics('latest');
+  const all = traces(3000);
+  const steps = all.reduce((n, t) => n + t.length, 0);
+  let t0 = performance.now();
+  for (let rep = 0; rep < 3; rep++) {
+    for (const t of all) {
+      let w = initialWorld(topo);
+      for (const a of t) w = step(w, a, sem, topo).world;
+    }
+  }
+  const bare = (3 * steps) / ((performance.now() - t0) / 1000);
+  const monitors = PROPERTIES.filter((p) => p.check.kind === 'monitor');
+  t0 = performance.now();
+  for (const t of all) violatedBy(monitors, { sem, topo }, t);
+  const checked = steps / ((performance.now() - t0) / 1000);
+  return {
+    bench: 'model',
+    traces: all.length,
+    steps,
+    reducerStepsPerSec: Math.round(bare),
+    checkedStepsPerSec: Math.round(checked),
+    monitors: monitors.length,
+  };
+}
+
+/** fast-check search throughput for one cheap and one expensive property (generation + resolve + step + check). */
+function searchBench(): Result {
+  const out: Result = { bench: 'search' };
+  for (const code of ['vfio-ioas-live', 'refcounts-match-holders']) {
+    const p = propertyByCode(code);
+    if (p === undefined) throw new Error(code);
+    const o = search(p, semantics('latest'), { runs: 4000, maxSteps: 60, seed: 42 }, () => performance.now());
+    out[`${code} steps/s`] = Math.round(o.steps / (o.elapsedMs / 1000));
+  }
+  return out;
+}
+
+/** The bare `npm run check` budget, timed in-process (counterexamples go to a scratch folder). */
+function checkBench(): Result {
+  const t0 = performance.now();
+  const code = runCheck(['--out', '/tmp/ioas-check-bench', '--quiet', '--json'], {
+    out: () => {},
+    err: () => {},
+    tty: false,
+    now: () => Date.now(),
+  });
+  return {
+    bench: 'check',
+    exitCode: code,
+    seconds: Number(((performance.now() - t0) / 1000).toFixed(1)),
+    cells: PROPERTIES.length * DEFAULT_PROFILES.length,
+  };
+}
+
+const BENCHES: Record<string, () => Result> = { model, search: searchBench, check: checkBench };
+const args = process.argv.slice(2);
+const json = args.includes('--json');
+const names = args.filter((a) => !a.startsWith('--'));
+for (const n of names)
+  if (!(n in BENCHES)) {
+    process.stderr.write(`bench: unknown benchmark '${n}' (${Object.keys(BENCHES).join(', ')})\n`);
+    process.exit(2);
+  }
+for (const n of names.length > 0 ? names : Object.keys(BENCHES)) {
+  const r = (BENCHES[n] as () => Result)();
+  process.stdout.write(
+    json
+      ? `${JSON.stringify(r)}\n`
+      : `${Object.entries(r)
+          .map(([k, v]) => `${k}: ${v}`)
+          .join('  ')}\n`,
+  );
+}
