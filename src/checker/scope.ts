@@ -1,8 +1,9 @@
-// The actors a property's search uses.
-import { DEFAULT_TOPOLOGY, type Topology, withActors } from '../model/topology.ts';
+// The machine and actors a property's search uses: the default groups plus a no-IOMMU group, so that the
+// noiommu paths (B11, B13) are part of every search.
+import { NOIOMMU_TOPOLOGY, type Topology, withActors } from '../model/topology.ts';
 import type { Scope } from '../properties/Property.ts';
 
-export function topologyFor(scope: Scope, base: Topology = DEFAULT_TOPOLOGY): Topology {
+export function topologyFor(scope: Scope, base: Topology = NOIOMMU_TOPOLOGY): Topology {
   switch (scope) {
     case 'legacy-only':
       return withActors(base, [{ name: 'qemu', kind: 'legacy' }]);

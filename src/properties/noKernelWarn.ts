@@ -22,7 +22,14 @@ export const noKernelWarn: Property = {
   scope: 'mixed',
   expected: (sem) =>
     sem.closeUsesDfIommufd
-      ? { verdict: 'holds' }
+      ? sem.bugNoiommuOpenSkipsDfOpen
+        ? {
+            verdict: 'violated',
+            reason:
+              'known kernel bug B11: closing the fd of a no-IOMMU device that was never opened WARNs in vfio_assert_device_open()',
+            citation: 'introduced by 6086efe73498 (v6.6); fixed by b25e271b3779 + 982ddd59ed97 (v6.17)',
+          }
+        : { verdict: 'holds' }
       : {
           verdict: 'violated',
           reason:

@@ -3,11 +3,13 @@ import { attachmentsLive } from './attachmentsLive.ts';
 import { attachTargetWasCompat } from './attachTargetWasCompat.ts';
 import { autoHwptLifetime } from './autoHwptLifetime.ts';
 import { cdevIgnoresVfioIoas } from './cdevIgnoresVfioIoas.ts';
+import { checkExtensionConsistent } from './checkExtensionConsistent.ts';
 import { closeAllLeavesNothing } from './closeAllLeavesNothing.ts';
 import { failedOpenLeavesNoTrace } from './failedOpenLeavesNoTrace.ts';
 import { legacyCompatIoasStable } from './legacyCompatIoasStable.ts';
 import { noKernelWarn } from './noKernelWarn.ts';
 import { nonInterference } from './nonInterference.ts';
+import { openCountBalance } from './openCountBalance.ts';
 import type { Property } from './Property.ts';
 import { refcountsMatchHolders } from './refcountsMatchHolders.ts';
 import { setAffectsNextOpen } from './setAffectsNextOpen.ts';
@@ -28,6 +30,8 @@ export const PROPERTIES: readonly Property[] = [
   autoHwptLifetime,
   closeAllLeavesNothing,
   noKernelWarn,
+  openCountBalance,
+  checkExtensionConsistent,
 ];
 
 export const propertyByCode = (code: string): Property | undefined => PROPERTIES.find((p) => p.code === code);

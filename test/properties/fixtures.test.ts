@@ -3,9 +3,24 @@ import { describe, expect, it } from 'vitest';
 import { runTrace } from '../../src/checker/runTrace.ts';
 import { topologyFor } from '../../src/checker/scope.ts';
 import { objectId } from '../../src/model/ids.ts';
+import { NOIOMMU_TOPOLOGY, withActors } from '../../src/model/topology.ts';
 import type { Property } from '../../src/properties/Property.ts';
 import { PROPERTIES, propertyByCode } from '../../src/properties/registry.ts';
 import { CLEAR, P, Script, SET } from '../helpers/script.ts';
+
+const NOIOMMU = withActors(NOIOMMU_TOPOLOGY, [
+  { name: 'qemu', kind: 'legacy' },
+  { name: 'tool', kind: 'native' },
+]);
+
+/** qemu attaches the no-IOMMU group g3 (fd 4) to a fresh /dev/vfio/vfio (fd 3). */
+function noiommu(v: string): Script {
+  const s = new Script(v, NOIOMMU);
+  s.open('qemu');
+  s.openGroup('qemu', 'g3');
+  s.setContainer('qemu', 4, 3);
+  return s;
+}
 
 function verdict(code: string, s: Script): string | null {
   const p = propertyByCode(code) as Property;
@@ -146,6 +161,31 @@ const FIXTURES: Record<string, { readonly fail: () => Script; readonly hold: () 
       const s = shared('v6.6');
       s.getDeviceFd('qemu', 4, 'dev1');
       s.unsetContainer('qemu', 4);
+      return s;
+    },
+  },
+  'open-count-balance': {
+    fail: () => {
+      const s = noiommu('v6.6');
+      s.getDeviceFd('qemu', 4, 'nidev0');
+      return s;
+    },
+    hold: () => {
+      const s = noiommu('latest');
+      s.getDeviceFd('qemu', 4, 'nidev0');
+      s.close('qemu', 5);
+      return s;
+    },
+  },
+  'check-extension-consistent': {
+    fail: () => {
+      const s = noiommu('v6.6');
+      s.checkExtension('qemu', 3, 3);
+      return s;
+    },
+    hold: () => {
+      const s = noiommu('latest');
+      s.checkExtension('qemu', 3, 3);
       return s;
     },
   },
