@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { buildCounterexample, counterexampleFileName } from '../checker/counterexample.ts';
 import { type SearchOptions, type SearchOutcome, search } from '../checker/search.ts';
 import { DEFAULT_SEED } from '../checker/seed.ts';
-import { DEFAULT_PROFILES } from '../model/semantics.ts';
+import { DEFAULT_PROFILES, VARIANTS } from '../model/semantics.ts';
+import { claimsTable } from '../report/claimsTable.ts';
 import { counterexampleMarkdown } from '../report/counterexampleMarkdown.ts';
 import { nonNegativeInt, parse, positiveInt, propertyList, semanticsList } from './args.ts';
 import type { Io } from './io.ts';
@@ -110,6 +111,9 @@ export function runCheck(args: readonly string[], io: Io): number {
     );
   } else {
     io.out(renderTable(rows, opts, elapsedMs, totalSteps));
+    if (profiles.some((p) => p.variants.some((v) => (VARIANTS as readonly string[]).includes(v)))) {
+      io.out(`\nClaims x designs:\n\n${claimsTable(rows)}\n`);
+    }
   }
   return mismatches.length === 0 ? 0 : 1;
 }

@@ -5,8 +5,11 @@
 export const KERNEL_VERSIONS = ['v6.2', 'v6.3', 'v6.6', 'latest'] as const;
 export type KernelVersion = (typeof KERNEL_VERSIONS)[number];
 
-export const VARIANTS = ['cached-compat-id'] as const;
-export type Variant = (typeof VARIANTS)[number];
+/** Design alternatives from the 2022 review, applied on top of a kernel version. */
+export const VARIANTS = ['cached-compat-id', 'ioas-set-busy', 'uapi-comment'] as const;
+/** Bugs no version profile shows on its own (review-caught pre-merge defects), injected on purpose. */
+export const BUG_FLAGS = ['bug-emulated-unbind-skipped', 'bug-attached-at-bind', 'bug-compat-not-stored'] as const;
+export type Variant = (typeof VARIANTS)[number] | (typeof BUG_FLAGS)[number];
 
 export interface Semantics {
   /** Canonical name, e.g. `v6.6` or `v6.6+cached-compat-id`. */
@@ -41,9 +44,26 @@ export interface Semantics {
   /** Design variant from the review (Kevin Tian, v2 07/11): VFIO caches the compat IOAS id per group at the
    * first device attach and attaches later opens to that id. Rejected by Jason Gunthorpe (Y20y6MnCn+pqXcnI). */
   readonly cachedCompatId: boolean;
+  /** Design variant (Kevin Tian, v3 14/15 review): IOMMU_VFIO_IOAS SET is refused with EBUSY while the current
+   * compat IOAS has devices attached. */
+  readonly ioasSetBusy: boolean;
+  /** Design variant: what the uAPI comment promises: a group keeps the IOAS it got at SET_CONTAINER for its
+   * device opens, and the container ioctls use the IOAS of the first group on the iommufd. */
+  readonly uapiComment: boolean;
+  /** Review-caught defect (v1 of "Connect VFIO to IOMMUFD"): unbind guarded by `if (!vdev->iommufd_device)
+   * return;`, which emulated devices never have, so their unbind is skipped (Kevin Tian). */
+  readonly bugEmulatedUnbindSkipped: boolean;
+  /** Review-caught defect: iommufd_attached set in the generic bind, not in the physical attach (Yi Liu,
+   * Y3JVHh8RY4XGb+Ss): an unbind after a failed attach detaches a device that was never attached. */
+  readonly bugAttachedAtBind: boolean;
+  /** Early RFC vfio_compat.c (nicolinc/iommufd @00d74b2f): create_compat_ioas() never stored ictx->vfio_ioas,
+   * so every SET_CONTAINER made a fresh IOAS and VFIO never found one. */
+  readonly bugCompatNotStored: boolean;
 }
 
-const BASE: Record<KernelVersion, Omit<Semantics, 'name' | 'variants' | 'cachedCompatId'>> = {
+type VariantFlags = 'cachedCompatId' | 'ioasSetBusy' | 'uapiComment' | 'bugEmulatedUnbindSkipped' | 'bugAttachedAtBind' | 'bugCompatNotStored';
+
+const BASE: Record<KernelVersion, Omit<Semantics, 'name' | 'variants' | VariantFlags>> = {
   'v6.2': {
     version: 'v6.2',
     compatCreateAtOpen: true,
@@ -107,7 +127,7 @@ export type ParseResult =
   | { readonly kind: 'error'; readonly message: string };
 
 const isVersion = (s: string): s is KernelVersion => (KERNEL_VERSIONS as readonly string[]).includes(s);
-const isVariant = (s: string): s is Variant => (VARIANTS as readonly string[]).includes(s);
+const isVariant = (s: string): s is Variant => (VARIANTS as readonly string[]).includes(s) || (BUG_FLAGS as readonly string[]).includes(s);
 
 /** Parses `v6.6` or `v6.6+cached-compat-id`; the error names the bad part and lists what exists. */
 export function parseSemantics(name: string): ParseResult {
@@ -120,7 +140,7 @@ export function parseSemantics(name: string): ParseResult {
     if (!isVariant(s)) {
       return {
         kind: 'error',
-        message: `unknown design variant '+${s}' in '${name}' (variants: ${VARIANTS.map((v) => `+${v}`).join(', ')})`,
+        message: `unknown design variant '+${s}' in '${name}' (variants: ${[...VARIANTS, ...BUG_FLAGS].map((v) => `+${v}`).join(', ')})`,
       };
     }
     if (!variants.includes(s)) variants.push(s);
@@ -129,7 +149,17 @@ export function parseSemantics(name: string): ParseResult {
   const canonical = [version, ...variants].join('+');
   return {
     kind: 'ok',
-    semantics: { ...BASE[version], name: canonical, variants, cachedCompatId: variants.includes('cached-compat-id') },
+    semantics: {
+      ...BASE[version],
+      name: canonical,
+      variants,
+      cachedCompatId: variants.includes('cached-compat-id'),
+      ioasSetBusy: variants.includes('ioas-set-busy'),
+      uapiComment: variants.includes('uapi-comment'),
+      bugEmulatedUnbindSkipped: variants.includes('bug-emulated-unbind-skipped'),
+      bugAttachedAtBind: variants.includes('bug-attached-at-bind'),
+      bugCompatNotStored: variants.includes('bug-compat-not-stored'),
+    },
   };
 }
 

@@ -1,4 +1,5 @@
 import type { CtxId } from '../model/ids.ts';
+import { expecting } from './expecting.ts';
 import { HOLDS, type Property } from './Property.ts';
 
 /**
@@ -15,15 +16,25 @@ export const attachTargetWasCompat: Property = {
   },
   kind: 'trace property',
   scope: 'mixed',
-  expected: (sem) =>
-    sem.cachedCompatId
-      ? {
-          verdict: 'violated',
-          reason:
-            'the variant caches an id; IOMMU_DESTROY frees it and the lowest-free allocator hands it to an unrelated object',
-          citation: 'main.c _iommufd_object_alloc() xa_alloc lowest free id; kernel-history.md section 3 item 5',
-        }
-      : HOLDS,
+  expected: expecting(
+    (sem) =>
+      sem.cachedCompatId
+        ? {
+            verdict: 'violated',
+            reason:
+              'the variant caches an id; IOMMU_DESTROY frees it and the lowest-free allocator hands it to an unrelated object',
+            citation: 'main.c _iommufd_object_alloc() xa_alloc lowest free id; kernel-history.md section 3 item 5',
+          }
+        : HOLDS,
+    {
+      'uapi-comment': {
+        verdict: 'violated',
+        reason:
+          'the variant keeps an id, like the cached-id design: IOMMU_DESTROY frees it and the lowest-free allocator hands it to an unrelated IOAS',
+        citation: 'main.c _iommufd_object_alloc() lowest free id',
+      },
+    },
+  ),
   check: {
     kind: 'monitor',
     create(ctx) {

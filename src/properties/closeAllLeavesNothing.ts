@@ -1,5 +1,6 @@
 import { closeAll } from '../model/closeAll.ts';
 import { liveCtxs, objectsOf } from '../model/inspect.ts';
+import { expecting, injected } from './expecting.ts';
 import type { Property } from './Property.ts';
 
 const L1 = {
@@ -19,18 +20,34 @@ export const closeAllLeavesNothing: Property = {
   },
   kind: 'trace property',
   scope: 'mixed',
-  expected: (sem) => {
-    if (!sem.closeUsesDfIommufd) return L1;
-    if (sem.bugNoiommuOpenSkipsDfOpen) {
-      return {
-        verdict: 'violated',
-        reason:
-          'known kernel bug B11: the no-IOMMU device fd returned without vfio_df_open() decrements open_count below zero when closed',
-        citation: 'introduced by 6086efe73498 (v6.6); fixed by b25e271b3779 + 982ddd59ed97 (v6.17)',
-      };
-    }
-    return { verdict: 'holds' };
-  },
+  expected: expecting(
+    (sem) => {
+      if (!sem.closeUsesDfIommufd) return L1;
+      if (sem.bugNoiommuOpenSkipsDfOpen) {
+        return {
+          verdict: 'violated',
+          reason:
+            'known kernel bug B11: the no-IOMMU device fd returned without vfio_df_open() decrements open_count below zero when closed',
+          citation: 'introduced by 6086efe73498 (v6.6); fixed by b25e271b3779 + 982ddd59ed97 (v6.17)',
+        };
+      }
+      return { verdict: 'holds' };
+    },
+    {
+      'bug-emulated-unbind-skipped': injected(
+        'emulated devices skip the unbind, so the ACCESS and its ictx reference leak',
+        'Kevin Tian on v1 of "Connect VFIO to IOMMUFD" (kernel-history.md section 3)',
+      ),
+      'bug-attached-at-bind': injected(
+        'iommufd_attached is set at bind, so a device whose attach failed is torn down as if attached',
+        'Yi Liu, https://lore.kernel.org/r/Y3JVHh8RY4XGb+Ss@nvidia.com',
+      ),
+      'bug-compat-not-stored': injected(
+        'create_compat_ioas() never stores vfio_ioas, so SET_CONTAINER leaves no compat IOAS',
+        'early RFC vfio_compat.c, nicolinc/iommufd @00d74b2f',
+      ),
+    },
+  ),
   check: {
     kind: 'monitor',
     create: (ctx) => ({

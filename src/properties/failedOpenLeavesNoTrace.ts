@@ -1,4 +1,5 @@
 import { objectSignature } from '../model/inspect.ts';
+import { expecting, injected } from './expecting.ts';
 import { HOLDS, type Property, stepMonitor } from './Property.ts';
 
 /** A failed VFIO_GROUP_GET_DEVICE_FD (any errno, injected faults included) changes nothing. */
@@ -13,16 +14,24 @@ export const failedOpenLeavesNoTrace: Property = {
   },
   kind: 'step property',
   scope: 'mixed',
-  expected: (sem) =>
-    sem.compatCreateAtOpen
-      ? {
-          verdict: 'violated',
-          reason:
-            'finding: v6.2 re-creates and finalizes a compat IOAS during the open (iommufd_vfio_compat_ioas_id()) when it was cleared or destroyed; if the attach or open_device then fails, the open unbinds but the new IOAS stays, as vfio_ioas',
-          citation:
-            'v6.2 drivers/vfio/iommufd.c vfio_iommufd_bind() err_unbind; vfio_compat.c iommufd_vfio_compat_ioas_id() @2c55d703',
-        }
-      : HOLDS,
+  expected: expecting(
+    (sem) =>
+      sem.compatCreateAtOpen
+        ? {
+            verdict: 'violated',
+            reason:
+              'finding: v6.2 re-creates and finalizes a compat IOAS during the open (iommufd_vfio_compat_ioas_id()) when it was cleared or destroyed; if the attach or open_device then fails, the open unbinds but the new IOAS stays, as vfio_ioas',
+            citation:
+              'v6.2 drivers/vfio/iommufd.c vfio_iommufd_bind() err_unbind; vfio_compat.c iommufd_vfio_compat_ioas_id() @2c55d703',
+          }
+        : HOLDS,
+    {
+      'bug-emulated-unbind-skipped': injected(
+        'emulated devices skip the unbind, so the ACCESS and its ictx reference leak',
+        'Kevin Tian on v1 of "Connect VFIO to IOMMUFD" (kernel-history.md section 3)',
+      ),
+    },
+  ),
   check: {
     kind: 'monitor',
     create: (ctx) =>

@@ -2,10 +2,12 @@
 import type { FaultPoint } from '../actions.ts';
 import type { CtxId, ObjectId } from '../ids.ts';
 import { type Fallible, failure, success } from './fallible.ts';
-import { createObject, ctxOf, newIoas, obj, setCtx } from './objects.ts';
+import { createObject, ctxOf, ioasOf, newIoas, obj, setCtx } from './objects.ts';
 import { emit, type Tx } from './tx.ts';
 
 function installCompat(tx: Tx, c: CtxId, id: ObjectId): void {
+  // +bug-compat-not-stored: the early RFC allocated the IOAS but never stored it in ictx->vfio_ioas.
+  if (tx.sem.bugCompatNotStored) return;
   setCtx(tx, c, { ...ctxOf(tx, c), vfioIoas: id });
   emit(tx, { kind: 'compat_ioas_changed', ctx: c, id, serial: obj(tx, c, id).serial, cause: 'auto_create' });
 }
@@ -49,4 +51,20 @@ export function compatSetNoIommu(tx: Tx, c: CtxId): Fallible<null> {
   if (ictx.vfioIoas !== null) return failure('EINVAL');
   setCtx(tx, c, { ...ictx, noIommuMode: true });
   return success(null);
+}
+
+/**
+ * The IOAS the legacy container ioctls (MAP_DMA, UNMAP_DMA, GET_INFO, SET_IOMMU, CHECK_EXTENSION(DMA_CC)) work
+ * on: vfio_compat.c get_compat_ioas() reads ictx->vfio_ioas on every call. The +uapi-comment design instead
+ * keeps using the IOAS the first group on this iommufd got at SET_CONTAINER (an id: it may have been
+ * destroyed, or reused by another IOAS).
+ */
+export function containerIoas(tx: Tx, c: CtxId): ObjectId | null {
+  if (tx.sem.uapiComment) {
+    for (const g of tx.world.groups) {
+      if (g.iommufd !== c || g.cachedCompatId === null) continue;
+      return ioasOf(tx, c, g.cachedCompatId) === undefined ? null : g.cachedCompatId;
+    }
+  }
+  return ctxOf(tx, c).vfioIoas;
 }

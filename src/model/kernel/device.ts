@@ -64,7 +64,8 @@ export function bindDevice(tx: Tx, d: DeviceIdx, c: CtxId, fault: FaultPoint | n
   if (fault === 'device_bind') return failure('ENOMEM');
   const id = createObject(tx, c, { type: 'DEVICE', device: d, hwpt: null }, 1);
   ctxGet(tx, c);
-  setDevice(tx, d, { binding: { kind: 'idev', ctx: c, id } });
+  // +bug-attached-at-bind: the review-caught defect set iommufd_attached here instead of after the attach.
+  setDevice(tx, d, { binding: { kind: 'idev', ctx: c, id }, ...(tx.sem.bugAttachedAtBind ? { attached: true } : {}) });
   emit(tx, { kind: 'device_bound', device: d, ctx: c, id });
   return success(id);
 }
@@ -323,6 +324,8 @@ export function detachDevice(tx: Tx, d: DeviceIdx): void {
 export function unbindDevice(tx: Tx, d: DeviceIdx): void {
   const b = deviceState(tx, d).binding;
   if (b === null) return;
+  // +bug-emulated-unbind-skipped: `if (!vdev->iommufd_device) return;` returns early for every emulated device.
+  if (tx.sem.bugEmulatedUnbindSkipped && b.kind === 'access') return;
   detachDevice(tx, d);
   if (b.id !== null) {
     addUsers(tx, b.ctx, b.id, -1);

@@ -14,7 +14,7 @@ import { deviceState, groupState, isNoiommuDevice, setDevice, setGroup } from '.
  * +cached-compat-id variant reuses the id cached at the group's first attach. */
 function compatTarget(tx: Tx, g: GroupIdx, c: CtxId, fault: FaultPoint | null): Fallible<number> {
   const cached = groupState(tx, g).cachedCompatId;
-  if (tx.sem.cachedCompatId && cached !== null) return success(cached);
+  if ((tx.sem.cachedCompatId || tx.sem.uapiComment) && cached !== null) return success(cached);
   return tx.sem.compatCreateAtOpen ? compatIoasId(tx, c, fault) : compatIoasGetId(tx, c);
 }
 

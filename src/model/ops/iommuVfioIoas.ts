@@ -1,4 +1,5 @@
 import { type ActionOf, VFIO_IOAS_OP } from '../actions.ts';
+import type { Ictx } from '../state.ts';
 import { objectId } from '../ids.ts';
 import { ctxOf, ioasOf, setCtx } from '../kernel/objects.ts';
 import { target } from '../kernel/target.ts';
@@ -22,6 +23,7 @@ export function iommuVfioIoas(tx: Tx, a: ActionOf<'IOMMU_VFIO_IOAS'>): OpResult 
     case VFIO_IOAS_OP.SET: {
       const ioas = ioasOf(tx, c, a.ioas_id);
       if (ioas === undefined) return err('ENOENT');
+      if (tx.sem.ioasSetBusy && ictx.vfioIoas !== null && compatInUse(ictx, ictx.vfioIoas)) return err('EBUSY');
       if (ictx.vfioIoas !== a.ioas_id) {
         setCtx(tx, c, { ...ictx, vfioIoas: objectId(a.ioas_id) });
         emit(tx, { kind: 'compat_ioas_changed', ctx: c, id: objectId(a.ioas_id), serial: ioas.serial, cause: 'SET' });
@@ -37,4 +39,13 @@ export function iommuVfioIoas(tx: Tx, a: ActionOf<'IOMMU_VFIO_IOAS'>): OpResult 
     default:
       return err('EOPNOTSUPP');
   }
+}
+
+/** +ioas-set-busy: the compat IOAS is in use while a device is attached to it (a HWPT on it with devices, or an
+ * access attached to it). */
+function compatInUse(ictx: Ictx, id: number): boolean {
+  const ioas = ictx.objects[id];
+  if (ioas?.type !== 'IOAS') return false;
+  if (ioas.hwptList.some((h) => (ictx.objects[h]?.users ?? 1) > 1)) return true;
+  return ictx.objects.some((o) => o?.type === 'ACCESS' && o.ioas === id);
 }

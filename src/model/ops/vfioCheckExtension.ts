@@ -1,4 +1,5 @@
 import { type ActionOf, VFIO_EXT as X } from '../actions.ts';
+import { containerIoas } from '../kernel/compat.ts';
 import { ctxOf } from '../kernel/objects.ts';
 import { target } from '../kernel/target.ts';
 import type { Tx } from '../kernel/tx.ts';
@@ -21,7 +22,7 @@ export function vfioCheckExtension(tx: Tx, a: ActionOf<'VFIO_CHECK_EXTENSION'>):
       if (tx.sem.noIommuCompat && !tx.sem.bugCheckExtensionTypeInNoIommu) return ok(ictx.noIommuMode ? 0 : 1);
       return ok(1);
     case X.VFIO_DMA_CC_IOMMU:
-      return ictx.vfioIoas === null ? err('ENODEV') : ok(1);
+      return containerIoas(tx, t.file.ctx) === null ? err('ENODEV') : ok(1);
     case X.VFIO_NOIOMMU_IOMMU:
       return ok(tx.sem.noIommuCompat ? 1 : 0);
     default:

@@ -2,6 +2,7 @@ import type { ActionOf } from '../actions.ts';
 import { compatIoasCreate, compatIoasId, compatSetNoIommu } from '../kernel/compat.ts';
 import { ctxGet, ctxPut } from '../kernel/ctxRefs.ts';
 import { lookupFd } from '../kernel/files.ts';
+import { ctxOf } from '../kernel/objects.ts';
 import { target } from '../kernel/target.ts';
 import { emit, type Tx } from '../kernel/tx.ts';
 import { groupSpec, groupState, setGroup } from '../kernel/vfioState.ts';
@@ -43,7 +44,9 @@ export function vfioGroupSetContainer(tx: Tx, a: ActionOf<'VFIO_GROUP_SET_CONTAI
       return err(r.errno);
     }
   }
-  setGroup(tx, g, { iommufd: c, cachedCompatId: null });
+  // +uapi-comment: the group keeps the IOAS it got here ("VFIO will continue to use that ioas").
+  const pinned = tx.sem.uapiComment ? ctxOf(tx, c).vfioIoas : null;
+  setGroup(tx, g, { iommufd: c, cachedCompatId: pinned });
   emit(tx, { kind: 'group_iommufd_set', group: g, ctx: c });
   return ok(0);
 }

@@ -1,5 +1,5 @@
 import { type ActionOf, MINSZ } from '../actions.ts';
-import { ctxOf } from '../kernel/objects.ts';
+import { containerIoas } from '../kernel/compat.ts';
 import { target } from '../kernel/target.ts';
 import type { Tx } from '../kernel/tx.ts';
 import { err, type OpResult, ok } from '../result.ts';
@@ -10,6 +10,6 @@ export function vfioIommuGetInfo(tx: Tx, a: ActionOf<'VFIO_IOMMU_GET_INFO'>): Op
   const t = target(tx, a.actor, a.fd, 'iommufd');
   if (!t.ok) return err(t.errno);
   if (a.argsz < MINSZ.VFIO_IOMMU_GET_INFO) return err('EINVAL');
-  if (ctxOf(tx, t.file.ctx).vfioIoas === null) return err('ENODEV');
+  if (containerIoas(tx, t.file.ctx) === null) return err('ENODEV');
   return ok(0, { flags: 3 });
 }

@@ -1,6 +1,7 @@
 import { type ActionOf, VFIO_DMA_MAP_FLAG as F, MINSZ } from '../actions.ts';
 import { insertArea, isPageAligned, overlaps } from '../kernel/iopt.ts';
-import { ctxOf, ioasOf, putObj } from '../kernel/objects.ts';
+import { containerIoas } from '../kernel/compat.ts';
+import { ioasOf, putObj } from '../kernel/objects.ts';
 import { target } from '../kernel/target.ts';
 import { emit, type Tx } from '../kernel/tx.ts';
 import { err, type OpResult, ok, unmodelled } from '../result.ts';
@@ -16,7 +17,7 @@ export function vfioIommuMapDma(tx: Tx, a: ActionOf<'VFIO_IOMMU_MAP_DMA'>): OpRe
   if (!t.ok) return err(t.errno);
   if (a.argsz < MINSZ.VFIO_IOMMU_MAP_DMA || (a.flags & ~(F.READ | F.WRITE)) !== 0) return err('EINVAL');
   const c = t.file.ctx;
-  const id = ctxOf(tx, c).vfioIoas;
+  const id = containerIoas(tx, c);
   if (id === null) return err('ENODEV');
   if (a.size === 0) return err('EINVAL');
   if (!isPageAligned(a.iova) || !isPageAligned(a.size)) return unmodelled('sub-page IOVA alignment');

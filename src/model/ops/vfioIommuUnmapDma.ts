@@ -1,6 +1,7 @@
 import { type ActionOf, VFIO_DMA_UNMAP_FLAG as F, MINSZ } from '../actions.ts';
 import { cutAt, isPageAligned, unmapRange } from '../kernel/iopt.ts';
-import { ctxOf, ioasOf, putObj } from '../kernel/objects.ts';
+import { containerIoas } from '../kernel/compat.ts';
+import { ioasOf, putObj } from '../kernel/objects.ts';
 import { target } from '../kernel/target.ts';
 import { emit, type Tx } from '../kernel/tx.ts';
 import { err, type OpResult, ok, unmodelled } from '../result.ts';
@@ -17,7 +18,7 @@ export function vfioIommuUnmapDma(tx: Tx, a: ActionOf<'VFIO_IOMMU_UNMAP_DMA'>): 
   if (!t.ok) return err(t.errno);
   if (a.argsz < MINSZ.VFIO_IOMMU_UNMAP_DMA || (a.flags & ~F.ALL) !== 0) return err('EINVAL');
   const c = t.file.ctx;
-  const id = ctxOf(tx, c).vfioIoas;
+  const id = containerIoas(tx, c);
   if (id === null) return err('ENODEV');
   const ioas = ioasOf(tx, c, id);
   if (ioas === undefined) throw new Error('model bug: vfio_ioas is not a live IOAS');

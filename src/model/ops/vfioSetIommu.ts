@@ -1,4 +1,5 @@
 import { type ActionOf, VFIO_EXT as X } from '../actions.ts';
+import { containerIoas } from '../kernel/compat.ts';
 import { ctxOf, ioasOf, putObj } from '../kernel/objects.ts';
 import { target } from '../kernel/target.ts';
 import type { Tx } from '../kernel/tx.ts';
@@ -18,12 +19,13 @@ export function vfioSetIommu(tx: Tx, a: ActionOf<'VFIO_SET_IOMMU'>): OpResult {
   if (tx.sem.noIommuCompat && a.type === X.VFIO_NOIOMMU_IOMMU && ictx.noIommuMode) return ok(0);
   if (a.type !== X.VFIO_TYPE1_IOMMU && a.type !== X.VFIO_TYPE1v2_IOMMU) return err('EINVAL');
   if (tx.sem.noIommuCompat && ictx.noIommuMode) return err('EINVAL');
-  if (ictx.vfioIoas === null) return err('ENODEV');
+  const compat = containerIoas(tx, c);
+  if (compat === null) return err('ENODEV');
   if (a.type === X.VFIO_TYPE1v2_IOMMU) return ok(0);
-  const ioas = ioasOf(tx, c, ictx.vfioIoas);
+  const ioas = ioasOf(tx, c, compat);
   if (ioas === undefined) throw new Error('model bug: vfio_ioas is not a live IOAS');
   if (ioas.largePagesDisabled) return ok(0);
   if (ioas.hwptList.length > 0 && ioas.areas.length > 0) return err('EINVAL');
-  putObj(tx, c, ictx.vfioIoas, { ...ioas, largePagesDisabled: true });
+  putObj(tx, c, compat, { ...ioas, largePagesDisabled: true });
   return ok(0);
 }

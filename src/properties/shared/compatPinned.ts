@@ -20,6 +20,9 @@ export function compatPinnedMonitor(ctx: RunContext): Monitor {
           const id = s.after.ctxs[e.ctx]?.vfioIoas ?? null;
           const o = id === null ? undefined : objectAt(s.after, e.ctx, id);
           if (id !== null && o !== undefined) pins.set(e.group, { ctx: e.ctx, id, serial: o.serial });
+          else if (ctx.topo.groups[e.group]?.kind !== 'noiommu') {
+            return `VFIO_GROUP_SET_CONTAINER succeeded for ${groupName(e.group)} but left no compat IOAS (vfio_ioas is NULL)`;
+          }
         } else if (e.kind === 'group_iommufd_cleared') {
           pins.delete(e.group);
         } else if (e.kind === 'device_attached' && s.action.kind === 'VFIO_GROUP_GET_DEVICE_FD') {
