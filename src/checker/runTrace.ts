@@ -8,6 +8,7 @@ import { initialWorld, type World } from '../model/state.ts';
 import { step } from '../model/step.ts';
 import type { Property, RunContext } from '../properties/Property.ts';
 import { resolve } from './resolve.ts';
+import { resolveQemu } from './resolveQemu.ts';
 import type { Template } from './template.ts';
 
 export interface StepRecord {
@@ -44,7 +45,12 @@ export function runTrace(prop: Property, ctx: RunContext, source: Source, record
   for (let i = 0; i < n; i++) {
     const item = source.items[i];
     if (item === undefined) break;
-    const action = source.kind === 'templates' ? resolve(w, item as Template, ctx.topo) : (item as Action);
+    const action =
+      source.kind === 'actions'
+        ? (item as Action)
+        : prop.scope === 'qemu-shaped'
+          ? resolveQemu(w, item as Template, ctx.topo, actions)
+          : resolve(w, item as Template, ctx.topo);
     const out = step(w, action, ctx.sem, ctx.topo);
     actions.push(action);
     if (record) records.push({ index: i, action, result: out.result, events: out.events, after: out.world });

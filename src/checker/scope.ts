@@ -6,6 +6,8 @@ import type { Scope } from '../properties/Property.ts';
 export function topologyFor(scope: Scope, base: Topology = NOIOMMU_TOPOLOGY): Topology {
   switch (scope) {
     case 'legacy-only':
+    case 'legacy-reference':
+    case 'qemu-shaped':
       return withActors(base, [{ name: 'qemu', kind: 'legacy' }]);
     case 'mixed':
       return withActors(base, [

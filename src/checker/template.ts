@@ -57,8 +57,8 @@ const FAULT_RARITY = 12;
 
 const pick = fc.nat({ max: 63 });
 
-function templateOf(kind: ActionKind): fc.Arbitrary<Template> {
-  const points = FAULTS_OF[kind] ?? [];
+function templateOf(kind: ActionKind, faults: boolean): fc.Arbitrary<Template> {
+  const points = faults ? (FAULTS_OF[kind] ?? []) : [];
   const fault: fc.Arbitrary<FaultPoint | null> =
     points.length === 0
       ? fc.constant(null)
@@ -69,12 +69,37 @@ function templateOf(kind: ActionKind): fc.Arbitrary<Template> {
   return fc.record({ kind: fc.constant(kind), actor: fc.nat({ max: 7 }), p: fc.tuple(pick, pick, pick, pick), fault });
 }
 
-export const kindsFor = (scope: Scope): readonly ActionKind[] =>
-  (Object.keys(WEIGHTS) as ActionKind[]).filter((k) => scope === 'mixed' || LEGACY_KINDS.has(k));
+/** The body of a QEMU-shaped sequence (its prefix is forced by resolveQemu()). */
+export const QEMU_KINDS: readonly ActionKind[] = [
+  'VFIO_IOMMU_MAP_DMA',
+  'VFIO_IOMMU_UNMAP_DMA',
+  'VFIO_GROUP_GET_DEVICE_FD',
+  'VFIO_IOMMU_GET_INFO',
+  'VFIO_CHECK_EXTENSION',
+  'close',
+];
+
+export const kindsFor = (scope: Scope): readonly ActionKind[] => {
+  switch (scope) {
+    case 'mixed':
+      return Object.keys(WEIGHTS) as ActionKind[];
+    case 'legacy-only':
+    case 'legacy-reference':
+      return (Object.keys(WEIGHTS) as ActionKind[]).filter((k) => LEGACY_KINDS.has(k));
+    case 'qemu-shaped':
+      return QEMU_KINDS;
+    default: {
+      const never: never = scope;
+      return never;
+    }
+  }
+};
 
 /** Sequences of templates for a scope, at most `maxSteps` long. */
 export function templatesArb(scope: Scope, maxSteps: number): fc.Arbitrary<readonly Template[]> {
-  const one = fc.oneof(...kindsFor(scope).map((k) => ({ weight: WEIGHTS[k], arbitrary: templateOf(k) })));
+  // Faults are iommufd-internal: traces that also run on the legacy container model carry none.
+  const faults = scope === 'mixed' || scope === 'legacy-only';
+  const one = fc.oneof(...kindsFor(scope).map((k) => ({ weight: WEIGHTS[k], arbitrary: templateOf(k, faults) })));
   return fc.array(one, { maxLength: maxSteps, size: 'max' });
 }
 

@@ -15,7 +15,12 @@ export type Scope =
   /** One legacy VFIO application: /dev/vfio/vfio, group and container ioctls only. */
   | 'legacy-only'
   /** A legacy application and a native one (/dev/iommu, IOMMU_*, cdev) that may share its iommufd. */
-  | 'mixed';
+  | 'mixed'
+  /** One legacy application and no injected faults: traces both models (compat and the legacy container) run. */
+  | 'legacy-reference'
+  /** A QEMU-shaped legacy application: open, SET_CONTAINER, SET_IOMMU(TYPE1v2) once, then maps of fresh
+   * ranges, unmaps of ranges it mapped (or UNMAP_ALL), device opens and closes, GET_INFO. */
+  | 'qemu-shaped';
 
 export interface StepInfo {
   readonly index: number;

@@ -5,12 +5,14 @@ import { autoHwptLifetime } from './autoHwptLifetime.ts';
 import { cdevIgnoresVfioIoas } from './cdevIgnoresVfioIoas.ts';
 import { checkExtensionConsistent } from './checkExtensionConsistent.ts';
 import { closeAllLeavesNothing } from './closeAllLeavesNothing.ts';
+import { compatMatchesType1 } from './compatMatchesType1.ts';
 import { failedOpenLeavesNoTrace } from './failedOpenLeavesNoTrace.ts';
 import { legacyCompatIoasStable } from './legacyCompatIoasStable.ts';
 import { noKernelWarn } from './noKernelWarn.ts';
 import { nonInterference } from './nonInterference.ts';
 import { openCountBalance } from './openCountBalance.ts';
 import type { Property } from './Property.ts';
+import { qemuShapedCompatMatchesType1 } from './qemuShapedCompatMatchesType1.ts';
 import { refcountsMatchHolders } from './refcountsMatchHolders.ts';
 import { setAffectsNextOpen } from './setAffectsNextOpen.ts';
 import { uapiCommentCompatIoasFixed } from './uapiCommentCompatIoasFixed.ts';
@@ -32,6 +34,8 @@ export const PROPERTIES: readonly Property[] = [
   noKernelWarn,
   openCountBalance,
   checkExtensionConsistent,
+  compatMatchesType1,
+  qemuShapedCompatMatchesType1,
 ];
 
 export const propertyByCode = (code: string): Property | undefined => PROPERTIES.find((p) => p.code === code);
