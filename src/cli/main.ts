@@ -1,13 +1,17 @@
 // ioas-check command line: a dispatcher over small command functions; usage errors exit 2.
 import { pathToFileURL } from 'node:url';
 import { runCheck } from './check.ts';
+import { runDifferences } from './differencesCommand.ts';
 import { type Io, processIo, UsageError } from './io.ts';
 import { runProperties, runSemantics } from './listCommands.ts';
+import { runRender } from './renderCommand.ts';
 import { runReplay } from './replayCommand.ts';
 
 const USAGE = `usage: ioas-check <command> [options]
   check [--semantics S]... [--property P]... [--runs N] [--max-steps N] [--seed N] [--out DIR] [--json] [--quiet]
   replay FILE... [--json]
+  render FILE [--format md|mermaid|itf|c]
+  differences [--semantics S]... [--runs N] [--max-steps N] [--seed N] [--out DIR] [--json]
   properties [--json]
   semantics [--json]
 `;
@@ -15,6 +19,8 @@ const USAGE = `usage: ioas-check <command> [options]
 const COMMANDS: Readonly<Record<string, (args: readonly string[], io: Io) => number>> = {
   check: runCheck,
   replay: runReplay,
+  render: runRender,
+  differences: runDifferences,
   properties: runProperties,
   semantics: runSemantics,
 };

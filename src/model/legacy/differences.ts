@@ -30,12 +30,26 @@ function containerOf(w: LegacyWorld, a: { readonly actor: number; readonly fd: n
   return f?.kind === 'container' ? w.containers[f.container] : undefined;
 }
 
-/** The class of the first disagreement: `legacyBefore` is the legacy world before the step. */
+/** Not in legacy-vfio.md: found by this tool's search (see README, "Findings"). */
+const NOIOMMU_STICKY = R(
+  'N1',
+  "no_iommu_mode is sticky: after the no-IOMMU group leaves, the iommufd still refuses TYPE1 (CHECK_EXTENSION 0, a normal group's SET_CONTAINER EINVAL) where the emptied legacy container starts over",
+  'search; vfio_compat.c iommufd_vfio_compat_set_no_iommu() sets it and no path clears it',
+);
+const COMPAT_OUTLIVES_GROUPS = R(
+  'N2',
+  'a no-IOMMU group cannot join an iommufd that ever had a compat IOAS, even after every normal group left (EINVAL) where the emptied legacy container accepts it',
+  'search; vfio_compat.c iommufd_vfio_compat_set_no_iommu() gives EINVAL while vfio_ioas is set',
+);
+
+/** The class of the first disagreement: `legacyBefore` is the legacy world before the step; `groupKind` tells
+ * a group's kind (iommu, noiommu, emulated), needed to name two of the classes. */
 export function classifyDifference(
   a: Action,
   legacy: OpResult,
   compat: OpResult,
   legacyBefore: LegacyWorld,
+  groupKind?: (g: number) => string,
 ): DifferenceClass {
   const k = 'fd' in a ? containerOf(legacyBefore, a as { actor: number; fd: number }) : undefined;
   const phase = k === undefined ? 'none' : k.driver !== 'none' ? 'set' : k.groups.length > 0 ? 'grouped' : 'empty';
@@ -55,6 +69,7 @@ export function classifyDifference(
         );
       if (k?.noiommu === true)
         return R('#3', 'CHECK_EXTENSION(TYPE1*) in a no-IOMMU container: 0 vs 1 (B13 before 7147ec874ea0)');
+      if (phase === 'empty' && legacy.kind === 'ok' && legacy.ret === 1) return NOIOMMU_STICKY;
       break;
     case 'VFIO_SET_IOMMU':
       if (phase === 'empty')
@@ -131,6 +146,11 @@ export function classifyDifference(
     case 'VFIO_GROUP_SET_CONTAINER':
       if (isErr(legacy, 'EPERM') && isErr(compat, 'EINVAL'))
         return R('#14', 'mixing no-IOMMU and normal groups in one container: EPERM vs EINVAL');
+      if (isOk(legacy) && isErr(compat, 'EINVAL')) {
+        const id = legacyBefore.fdTables[a.actor]?.[a.fd];
+        const g = id === undefined ? undefined : legacyBefore.files[id];
+        return g?.kind === 'group' && groupKind?.(g.group) === 'noiommu' ? COMPAT_OUTLIVES_GROUPS : NOIOMMU_STICKY;
+      }
       break;
     case 'open_group':
     case 'close':

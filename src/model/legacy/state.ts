@@ -13,9 +13,8 @@ export interface Dma {
 /** container->iommu_driver: none (EMPTY or GROUPED phase), type1 (v1 or v2), or the noiommu driver. */
 export type Driver = 'none' | 'type1' | 'type1v2' | 'noiommu';
 
+/** A container lives while its file is open or groups hold it (container->kref). */
 export interface LegacyContainer {
-  /** fds pointing at the container file; the container also lives while groups are attached (kref). */
-  readonly fds: number;
   readonly groups: readonly GroupIdx[];
   readonly driver: Driver;
   /** container->noiommu, taken from the first group. */

@@ -185,7 +185,8 @@ function detach(c: Ctx, g: GroupIdx): void {
   const k = c.d.container(i);
   const groups = k.groups.filter((x) => x !== g);
   c.d.groups[g] = { ...c.d.group(g), container: null, containerUsers: 0 };
-  if (groups.length === 0 && k.fds === 0) c.d.containers[i] = undefined;
+  const fileOpen = c.d.files.some((f) => f?.kind === 'container' && f.container === i);
+  if (groups.length === 0 && !fileOpen) c.d.containers[i] = undefined;
   else
     c.d.containers[i] =
       groups.length === 0 ? { ...k, groups, driver: 'none', dma: [], noiommu: false } : { ...k, groups };
@@ -250,7 +251,7 @@ function release(c: Ctx, id: FileId): void {
       c.d.files[id] = undefined;
       const k = c.d.container(f.container);
       // 1.10: the container outlives its fd while groups hold it.
-      c.d.containers[f.container] = k.groups.length === 0 ? undefined : { ...k, fds: 0 };
+      if (k.groups.length === 0) c.d.containers[f.container] = undefined;
       return;
     }
     case 'group':
@@ -278,7 +279,7 @@ function dispatch(c: Ctx, a: Action): OpResult {
     case 'open': {
       let i = 0;
       while (i < c.d.containers.length && c.d.containers[i] !== undefined) i++;
-      c.d.containers[i] = { fds: 0, groups: [], driver: 'none', noiommu: false, dma: [] };
+      c.d.containers[i] = { groups: [], driver: 'none', noiommu: false, dma: [] };
       return ok(c.d.install(a.actor, c.d.newFile({ kind: 'container', fds: 0, container: i })));
     }
     case 'open_group': {

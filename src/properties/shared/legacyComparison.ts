@@ -16,7 +16,7 @@ export interface Divergence {
   readonly cls: DifferenceClass;
 }
 
-/** The first divergence whose class is not in `skip`; steps either model does not model are not compared. */
+/** The first divergence, unless its class is in `skip`; steps either model does not model are not compared. */
 export function firstDivergence(
   trace: readonly Action[],
   ctx: RunContext,
@@ -32,8 +32,9 @@ export function firstDivergence(
       const x = formatResult(l.result);
       const y = formatResult(c.result);
       if (x !== y) {
-        const cls = classifyDifference(a, l.result, c.result, lw);
-        if (!skip.has(cls.id)) return { step: i, legacy: x, compat: y, cls };
+        const cls = classifyDifference(a, l.result, c.result, lw, (g) => ctx.topo.groups[g]?.kind ?? '');
+        // Only the first divergence counts: after it the two worlds differ and later differences follow from it.
+        return skip.has(cls.id) ? null : { step: i, legacy: x, compat: y, cls };
       }
     }
     w = c.world;
