@@ -13,6 +13,15 @@ const NOIOMMU = withActors(NOIOMMU_TOPOLOGY, [
   { name: 'tool', kind: 'native' },
 ]);
 
+/** A legacy-only run: qemu opens /dev/vfio/vfio (fd 3), g0 (fd 4) and sets the container. */
+function legacyOnly(v: string): Script {
+  const s = new Script(v, withActors(NOIOMMU_TOPOLOGY, [{ name: 'qemu', kind: 'legacy' }]));
+  s.open('qemu');
+  s.openGroup('qemu', 'g0');
+  s.setContainer('qemu', 4, 3);
+  return s;
+}
+
 /** qemu attaches the no-IOMMU group g3 (fd 4) to a fresh /dev/vfio/vfio (fd 3). */
 function noiommu(v: string): Script {
   const s = new Script(v, NOIOMMU);
@@ -186,6 +195,39 @@ const FIXTURES: Record<string, { readonly fail: () => Script; readonly hold: () 
     hold: () => {
       const s = noiommu('latest');
       s.checkExtension('qemu', 3, 3);
+      return s;
+    },
+  },
+  'compat-matches-type1': {
+    fail: () => {
+      const s = legacyOnly('latest');
+      s.mapDma('qemu', 3, 0, P);
+      return s;
+    },
+    hold: () => {
+      const s = legacyOnly('latest');
+      s.setIommu('qemu', 3, 3);
+      s.mapDma('qemu', 3, 0, P);
+      s.getDeviceFd('qemu', 4, 'dev0');
+      s.unmapDma('qemu', 3, 0, P);
+      return s;
+    },
+  },
+  'qemu-shaped-compat-matches-type1': {
+    fail: () => {
+      const s = legacyOnly('v6.6');
+      s.setIommu('qemu', 3, 3);
+      s.mapDma('qemu', 3, 0, P);
+      s.unmapDma('qemu', 3, 0, P);
+      s.unmapDma('qemu', 3, 0, P);
+      return s;
+    },
+    hold: () => {
+      const s = legacyOnly('latest');
+      s.setIommu('qemu', 3, 3);
+      s.mapDma('qemu', 3, 0, P);
+      s.unmapDma('qemu', 3, 0, P);
+      s.unmapDma('qemu', 3, 0, P);
       return s;
     },
   },
