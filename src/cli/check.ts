@@ -4,12 +4,13 @@ import { join } from 'node:path';
 import { buildCounterexample, counterexampleFileName } from '../checker/counterexample.ts';
 import { type SearchOptions, type SearchOutcome, search } from '../checker/search.ts';
 import { DEFAULT_SEED } from '../checker/seed.ts';
-import { DEFAULT_PROFILES, VARIANTS } from '../model/semantics.ts';
+import { DEFAULT_PROFILES, type Semantics, VARIANTS } from '../model/semantics.ts';
+import type { Property } from '../properties/Property.ts';
 import { claimsTable } from '../report/claimsTable.ts';
 import { counterexampleMarkdown } from '../report/counterexampleMarkdown.ts';
 import { nonNegativeInt, parse, positiveInt, propertyList, semanticsList } from './args.ts';
 import type { Io } from './io.ts';
-import { progress } from './progress.ts';
+import { type Progress, progress } from './progress.ts';
 import { writeAtomic } from './writeAtomic.ts';
 
 export const DEFAULT_RUNS = 4000;
@@ -70,10 +71,36 @@ export function runCheck(args: readonly string[], io: Io): number {
   };
   const outDir = values.out ?? 'counterexamples';
   const bar = progress(io, values.quiet === true || values.json === true);
+  const started = io.now();
+  const { rows, totalSteps } = runSearches(props, profiles, opts, outDir, io, bar);
+  bar.finish();
+  const elapsedMs = io.now() - started;
+  const mismatches = rows.filter((r) => !r.match);
+  if (values.json === true) {
+    io.out(
+      `${JSON.stringify({ seed: opts.seed, runs: opts.runs, maxSteps: opts.maxSteps, elapsedMs, results: rows }, null, 2)}\n`,
+    );
+  } else {
+    io.out(renderTable(rows, opts, elapsedMs, totalSteps));
+    if (profiles.some((p) => p.variants.some((v) => (VARIANTS as readonly string[]).includes(v)))) {
+      io.out(`\nClaims x designs:\n\n${claimsTable(rows)}\n`);
+    }
+  }
+  return mismatches.length === 0 ? 0 : 1;
+}
+
+/** Runs every property on every profile and writes a counterexample (JSON + Markdown) for each violation. */
+export function runSearches(
+  props: readonly Property[],
+  profiles: readonly Semantics[],
+  opts: SearchOptions,
+  outDir: string,
+  io: Io,
+  bar: Progress,
+): { readonly rows: CheckRow[]; readonly totalSteps: number } {
   const rows: CheckRow[] = [];
   const total = props.length * profiles.length;
   let totalSteps = 0;
-  const started = io.now();
   for (const p of props) {
     for (const sem of profiles) {
       bar.update(rows.length, total, `${p.code} on ${sem.name}`, totalSteps);
@@ -102,20 +129,7 @@ export function runCheck(args: readonly string[], io: Io): number {
       rows.push(row(o, file));
     }
   }
-  bar.finish();
-  const elapsedMs = io.now() - started;
-  const mismatches = rows.filter((r) => !r.match);
-  if (values.json === true) {
-    io.out(
-      `${JSON.stringify({ seed: opts.seed, runs: opts.runs, maxSteps: opts.maxSteps, elapsedMs, results: rows }, null, 2)}\n`,
-    );
-  } else {
-    io.out(renderTable(rows, opts, elapsedMs, totalSteps));
-    if (profiles.some((p) => p.variants.some((v) => (VARIANTS as readonly string[]).includes(v)))) {
-      io.out(`\nClaims x designs:\n\n${claimsTable(rows)}\n`);
-    }
-  }
-  return mismatches.length === 0 ? 0 : 1;
+  return { rows, totalSteps };
 }
 
 export function renderTable(

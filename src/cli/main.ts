@@ -6,11 +6,13 @@ import { type Io, processIo, UsageError } from './io.ts';
 import { runProperties, runSemantics } from './listCommands.ts';
 import { runRender } from './renderCommand.ts';
 import { runReplay } from './replayCommand.ts';
+import { runReport } from './reportCommand.ts';
 
 const USAGE = `usage: ioas-check <command> [options]
   check [--semantics S]... [--property P]... [--runs N] [--max-steps N] [--seed N] [--out DIR] [--json] [--quiet]
   replay FILE... [--json]
   render FILE [--format md|mermaid|itf|c]
+  report [--semantics S]... [--property P]... [--runs N] [--max-steps N] [--seed N] [--out DIR] [--from RESULTS.json]
   differences [--semantics S]... [--runs N] [--max-steps N] [--seed N] [--out DIR] [--json]
   properties [--json]
   semantics [--json]
@@ -21,6 +23,7 @@ const COMMANDS: Readonly<Record<string, (args: readonly string[], io: Io) => num
   replay: runReplay,
   render: runRender,
   differences: runDifferences,
+  report: runReport,
   properties: runProperties,
   semantics: runSemantics,
 };

@@ -1,0 +1,101 @@
+// `ioas-check report [--semantics S]... [--out DIR] [--from RESULTS.json]`: runs the check (or reads the
+// `check --json` results of an earlier run) and writes DIR/report.md with the counterexamples beside it.
+import { readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { DEFAULT_SEED } from '../checker/seed.ts';
+import { DEFAULT_PROFILES } from '../model/semantics.ts';
+import { reportMarkdown } from '../report/reportMarkdown.ts';
+import { nonNegativeInt, parse, positiveInt, propertyList, semanticsList } from './args.ts';
+import { type CheckRow, DEFAULT_MAX_STEPS, DEFAULT_RUNS, runSearches } from './check.ts';
+import { type Io, UsageError } from './io.ts';
+import { progress } from './progress.ts';
+import { writeAtomic } from './writeAtomic.ts';
+
+interface Results {
+  readonly seed: number;
+  readonly runs: number;
+  readonly maxSteps: number;
+  readonly rows: readonly CheckRow[];
+}
+
+function readResults(file: string): Results {
+  let j: { seed?: unknown; runs?: unknown; maxSteps?: unknown; results?: unknown };
+  try {
+    j = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (e) {
+    throw new UsageError(
+      `${file}: cannot read check results: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
+    );
+  }
+  if (
+    typeof j.seed !== 'number' ||
+    typeof j.runs !== 'number' ||
+    typeof j.maxSteps !== 'number' ||
+    !Array.isArray(j.results)
+  ) {
+    throw new UsageError(
+      `${file}: expected the output of 'ioas-check check --json' ({ seed, runs, maxSteps, results })`,
+    );
+  }
+  return { seed: j.seed, runs: j.runs, maxSteps: j.maxSteps, rows: j.results as CheckRow[] };
+}
+
+export function runReport(args: readonly string[], io: Io): number {
+  const { values } = parse(
+    args,
+    {
+      semantics: { type: 'string', multiple: true },
+      property: { type: 'string', multiple: true },
+      runs: { type: 'string' },
+      'max-steps': { type: 'string' },
+      seed: { type: 'string' },
+      out: { type: 'string' },
+      from: { type: 'string' },
+      quiet: { type: 'boolean' },
+    },
+    false,
+  );
+  const outDir = values.out ?? 'report';
+  let results: Results;
+  let cxDir: string;
+  if (values.from !== undefined) {
+    results = readResults(values.from);
+    cxDir = '';
+  } else {
+    const opts = {
+      runs: positiveInt('runs', values.runs, DEFAULT_RUNS),
+      maxSteps: positiveInt('max-steps', values['max-steps'], DEFAULT_MAX_STEPS),
+      seed: nonNegativeInt('seed', values.seed, DEFAULT_SEED),
+    };
+    cxDir = join(outDir, 'counterexamples');
+    const bar = progress(io, values.quiet === true);
+    const { rows } = runSearches(
+      propertyList(values.property),
+      semanticsList(values.semantics, DEFAULT_PROFILES),
+      opts,
+      cxDir,
+      io,
+      bar,
+    );
+    bar.finish();
+    results = { ...opts, rows };
+  }
+  const linkBase = cxDir === '' ? '' : `${relative(outDir, cxDir)}/`;
+  const rows =
+    cxDir === ''
+      ? results.rows.map((r) => ({
+          ...r,
+          counterexample: r.counterexample === null ? null : relative(outDir, r.counterexample),
+        }))
+      : results.rows;
+  const md = reportMarkdown({
+    rows,
+    seed: results.seed,
+    runs: results.runs,
+    maxSteps: results.maxSteps,
+    linkBase: cxDir === '' ? '' : linkBase,
+  });
+  writeAtomic(join(outDir, 'report.md'), md);
+  io.out(`wrote ${join(outDir, 'report.md')}\n`);
+  return 0;
+}

@@ -1,0 +1,84 @@
+// report.md: the design-review evidence in one page a reviewer can read on a code-hosting site: each claim
+// with its quote and source, the formal property, the verdict per profile with the strength of the evidence
+// and a link to the counterexample, then the kernel bug table.
+import type { CheckRow } from '../cli/check.ts';
+import { semantics } from '../model/semantics.ts';
+import { KNOWN_BUGS } from '../properties/knownBugs.ts';
+import { propertyByCode } from '../properties/registry.ts';
+import { table } from './markdownTable.ts';
+
+export interface ReportInput {
+  readonly rows: readonly CheckRow[];
+  readonly seed: number;
+  readonly runs: number;
+  readonly maxSteps: number;
+  /** Path prefix from the report to the counterexample files. */
+  readonly linkBase: string;
+}
+
+const link = (input: ReportInput, file: string | null, text: string) =>
+  file === null
+    ? text
+    : `[${text}](${input.linkBase}${file
+        .split('/')
+        .pop()
+        ?.replace(/\.json$/, '.md')})`;
+
+function verdictCell(input: ReportInput, r: CheckRow): string {
+  const mark = r.match ? '' : ' ⚠ unexpected';
+  if (r.verdict === 'holds') return `holds (${r.runs} runs, ${r.steps} steps)${mark}`;
+  return `**violated** — ${link(input, r.counterexample, `${r.length}-step counterexample`)}${mark}`;
+}
+
+export function reportMarkdown(input: ReportInput): string {
+  const profiles = [...new Set(input.rows.map((r) => r.semantics))];
+  const codes = [...new Set(input.rows.map((r) => r.property))];
+  const out: string[] = [];
+  out.push('# ioas-check report: the compat-IOAS claims, checked');
+  out.push('');
+  out.push(
+    `Random search with fast-check, seed ${input.seed}, ${input.runs} runs of at most ${input.maxSteps} steps per property and profile. ` +
+      `A verdict "holds" means no violation was found within that budget; "violated" comes with a shrunk, replayable counterexample ` +
+      `(\`npx ioas-check replay <file>.json\`).`,
+  );
+  out.push('');
+  const matched = input.rows.filter((r) => r.match).length;
+  out.push(`**${matched}/${input.rows.length}** verdicts match their recorded expectation.`);
+  out.push('');
+  out.push('## Claims');
+  for (const code of codes) {
+    const p = propertyByCode(code);
+    if (p === undefined) continue;
+    out.push('');
+    out.push(`### \`${code}\` — ${p.title}`);
+    out.push('');
+    out.push(`> ${p.claim.quote}`);
+    out.push('>');
+    out.push(`> — ${p.claim.source}`);
+    out.push('');
+    out.push(`Kind: ${p.kind}; actors: ${p.scope}.`);
+    out.push('');
+    const rows = profiles.flatMap((s) => {
+      const r = input.rows.find((x) => x.property === code && x.semantics === s);
+      if (r === undefined) return [];
+      const e = p.expected(semantics(s));
+      return [[`\`${s}\``, verdictCell(input, r), e.verdict === 'violated' ? `violated: ${e.reason}` : 'holds']];
+    });
+    out.push(table(['profile', 'verdict and evidence', 'expected'], rows));
+  }
+  out.push('');
+  out.push('## Kernel bugs and findings, found by general properties');
+  out.push('');
+  const bugRows = KNOWN_BUGS.flatMap((b) =>
+    b.profiles.flatMap((s) => {
+      const r = input.rows.find((x) => x.property === b.property && x.semantics === s);
+      if (r === undefined) return [];
+      const found =
+        r.verdict === 'violated' ? `found in ${(r.elapsedMs / 1000).toFixed(2)} s, ${r.length} steps` : 'not found';
+      return [[b.id, b.title, b.fix, `\`${s}\``, `\`${b.property}\``, link(input, r.counterexample, found)]];
+    }),
+  );
+  out.push(table(['bug', 'what', 'fix', 'profile', 'property', 'search'], bugRows));
+  out.push('');
+  return `${out.join('\n')}\n`;
+}
