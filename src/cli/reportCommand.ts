@@ -1,9 +1,16 @@
 // `ioas-check report [--semantics S]... [--out DIR] [--from RESULTS.json]`: runs the check (or reads the
-// `check --json` results of an earlier run) and writes DIR/report.md with the counterexamples beside it.
+// `check --json` results of an earlier run) and writes DIR/report.md and DIR/report.html with the counterexamples beside it, each
+// also as ITF JSON, a Mermaid diagram and, where the trace allows, a C reproducer.
 import { readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { loadCounterexample } from '../checker/loadCounterexample.ts';
 import { DEFAULT_SEED } from '../checker/seed.ts';
 import { DEFAULT_PROFILES } from '../model/semantics.ts';
+import { reportHtml } from '../report/html/reportHtml.ts';
+import { renderC } from '../report/render/renderC.ts';
+import { renderItf } from '../report/render/renderItf.ts';
+import { renderMermaid } from '../report/render/renderMermaid.ts';
+import { traceOf } from '../report/render/Trace.ts';
 import { reportMarkdown } from '../report/reportMarkdown.ts';
 import { nonNegativeInt, parse, positiveInt, propertyList, semanticsList } from './args.ts';
 import { type CheckRow, DEFAULT_MAX_STEPS, DEFAULT_RUNS, runSearches } from './check.ts';
@@ -80,6 +87,7 @@ export function runReport(args: readonly string[], io: Io): number {
     bar.finish();
     results = { ...opts, rows };
   }
+  for (const r of results.rows) if (r.counterexample !== null) writeRenderings(r.counterexample);
   const linkBase = cxDir === '' ? '' : `${relative(outDir, cxDir)}/`;
   const rows =
     cxDir === ''
@@ -96,6 +104,25 @@ export function runReport(args: readonly string[], io: Io): number {
     linkBase: cxDir === '' ? '' : linkBase,
   });
   writeAtomic(join(outDir, 'report.md'), md);
-  io.out(`wrote ${join(outDir, 'report.md')}\n`);
+  const counterexamples = results.rows.flatMap((r) => {
+    if (r.counterexample === null) return [];
+    const loaded = loadCounterexample(readFileSync(r.counterexample, 'utf8'));
+    return loaded.ok ? [loaded.value.file] : [];
+  });
+  writeAtomic(join(outDir, 'report.html'), reportHtml({ rows, counterexamples, title: 'ioas-check report' }));
+  io.out(`wrote ${join(outDir, 'report.md')} and ${join(outDir, 'report.html')}\n`);
   return 0;
+}
+
+/** Beside each counterexample: `<name>.itf.json`, `<name>.mmd` and, where the trace is expressible, `<name>.c`. */
+function writeRenderings(jsonPath: string): void {
+  const loaded = loadCounterexample(readFileSync(jsonPath, 'utf8'));
+  if (!loaded.ok) throw new UsageError(`${jsonPath}: ${loaded.error}`);
+  const stem = jsonPath.replace(/\.json$/, '');
+  const itf = renderItf(loaded.value, jsonPath);
+  if (itf.ok) writeAtomic(`${stem}.itf.json`, `${JSON.stringify(itf.value, null, 2)}\n`);
+  const trace = traceOf(loaded.value);
+  writeAtomic(`${stem}.mmd`, renderMermaid(trace));
+  const c = renderC(trace);
+  if (c.kind !== 'not-expressible') writeAtomic(`${stem}.c`, c.text);
 }
