@@ -61,7 +61,13 @@ export interface Semantics {
   readonly bugCompatNotStored: boolean;
 }
 
-type VariantFlags = 'cachedCompatId' | 'ioasSetBusy' | 'uapiComment' | 'bugEmulatedUnbindSkipped' | 'bugAttachedAtBind' | 'bugCompatNotStored';
+type VariantFlags =
+  | 'cachedCompatId'
+  | 'ioasSetBusy'
+  | 'uapiComment'
+  | 'bugEmulatedUnbindSkipped'
+  | 'bugAttachedAtBind'
+  | 'bugCompatNotStored';
 
 const BASE: Record<KernelVersion, Omit<Semantics, 'name' | 'variants' | VariantFlags>> = {
   'v6.2': {
@@ -127,7 +133,8 @@ export type ParseResult =
   | { readonly kind: 'error'; readonly message: string };
 
 const isVersion = (s: string): s is KernelVersion => (KERNEL_VERSIONS as readonly string[]).includes(s);
-const isVariant = (s: string): s is Variant => (VARIANTS as readonly string[]).includes(s) || (BUG_FLAGS as readonly string[]).includes(s);
+const isVariant = (s: string): s is Variant =>
+  (VARIANTS as readonly string[]).includes(s) || (BUG_FLAGS as readonly string[]).includes(s);
 
 /** Parses `v6.6` or `v6.6+cached-compat-id`; the error names the bad part and lists what exists. */
 export function parseSemantics(name: string): ParseResult {

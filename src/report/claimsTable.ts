@@ -23,7 +23,8 @@ export function claimsTable(rows: readonly ClaimCell[]): string {
         const r = rows.find((x) => x.property === code && x.semantics === d);
         if (r === undefined) return '';
         if (r.verdict === 'holds') return 'holds';
-        const link = r.counterexample === null ? '' : ` [${r.length} steps](${r.counterexample.replace(/\.json$/, '.md')})`;
+        const link =
+          r.counterexample === null ? '' : ` [${r.length} steps](${r.counterexample.replace(/\.json$/, '.md')})`;
         return `**violated**${link}`;
       }),
     ];

@@ -1,10 +1,10 @@
 import { type ActionOf, VFIO_IOAS_OP } from '../actions.ts';
-import type { Ictx } from '../state.ts';
 import { objectId } from '../ids.ts';
 import { ctxOf, ioasOf, setCtx } from '../kernel/objects.ts';
 import { target } from '../kernel/target.ts';
 import { emit, type Tx } from '../kernel/tx.ts';
 import { err, type OpResult, ok } from '../result.ts';
+import type { Ictx } from '../state.ts';
 
 /**
  * IOMMU_VFIO_IOAS: vfio_compat.c iommufd_vfio_ioas(), the same in every version: __reserved != 0 ->

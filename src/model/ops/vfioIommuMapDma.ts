@@ -1,6 +1,6 @@
 import { type ActionOf, VFIO_DMA_MAP_FLAG as F, MINSZ } from '../actions.ts';
-import { insertArea, isPageAligned, overlaps } from '../kernel/iopt.ts';
 import { containerIoas } from '../kernel/compat.ts';
+import { insertArea, isPageAligned, overlaps } from '../kernel/iopt.ts';
 import { ioasOf, putObj } from '../kernel/objects.ts';
 import { target } from '../kernel/target.ts';
 import { emit, type Tx } from '../kernel/tx.ts';

@@ -1,6 +1,6 @@
 import { type ActionOf, VFIO_DMA_UNMAP_FLAG as F, MINSZ } from '../actions.ts';
-import { cutAt, isPageAligned, unmapRange } from '../kernel/iopt.ts';
 import { containerIoas } from '../kernel/compat.ts';
+import { cutAt, isPageAligned, unmapRange } from '../kernel/iopt.ts';
 import { ioasOf, putObj } from '../kernel/objects.ts';
 import { target } from '../kernel/target.ts';
 import { emit, type Tx } from '../kernel/tx.ts';
