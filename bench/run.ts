@@ -1,4 +1,5 @@
-// npm run bench [-- NAME...] [--json]: throughput benchmarks (not tests). Names: model, search, check.
+// npm run bench [-- NAME...] [--objects N] [--json]: throughput benchmarks (not tests). Names: model, search, check,
+// compat-core (the explicit-state explorer on bench/models/compat-core.ts; --objects is its object bound, default 6).
 import fc from 'fast-check';
 import { violatedBy } from '../src/checker/allMonitors.ts';
 import { resolve } from '../src/checker/resolve.ts';
@@ -11,6 +12,8 @@ import { DEFAULT_PROFILES, semantics } from '../src/model/semantics.ts';
 import { initialWorld } from '../src/model/state.ts';
 import { step } from '../src/model/step.ts';
 import { PROPERTIES, propertyByCode } from '../src/properties/registry.ts';
+import { compatCoreBench } from './models/compat-core-bench.ts';
+import { MAX_OBJECTS } from './models/compat-core-state.ts';
 
 type Result = Record<string, string | number>;
 
@@ -84,10 +87,22 @@ function checkBench(): Result {
   };
 }
 
-const BENCHES: Record<string, () => Result> = { model, search: searchBench, check: checkBench };
 const args = process.argv.slice(2);
 const json = args.includes('--json');
-const names = args.filter((a) => !a.startsWith('--'));
+// `--objects N` takes a value, so N must not be read as a benchmark name.
+const objectsAt = args.indexOf('--objects');
+const objects = objectsAt < 0 ? 6 : Number(args[objectsAt + 1]);
+if (!Number.isInteger(objects) || objects < 1 || objects > MAX_OBJECTS) {
+  process.stderr.write(`bench: --objects takes an integer in 1..${MAX_OBJECTS}, got '${args[objectsAt + 1] ?? ''}'\n`);
+  process.exit(2);
+}
+const names = args.filter((a, i) => !a.startsWith('--') && (objectsAt < 0 || i !== objectsAt + 1));
+const BENCHES: Record<string, () => Result> = {
+  model,
+  search: searchBench,
+  check: checkBench,
+  'compat-core': () => ({ ...compatCoreBench(objects) }),
+};
 for (const n of names)
   if (!(n in BENCHES)) {
     process.stderr.write(`bench: unknown benchmark '${n}' (${Object.keys(BENCHES).join(', ')})\n`);

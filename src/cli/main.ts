@@ -2,6 +2,7 @@
 import { pathToFileURL } from 'node:url';
 import { runCheck } from './check.ts';
 import { runDifferences } from './differencesCommand.ts';
+import { runExplore } from './exploreCommand.ts';
 import { type Io, processIo, UsageError } from './io.ts';
 import { runProperties, runSemantics } from './listCommands.ts';
 import { runRender } from './renderCommand.ts';
@@ -13,6 +14,7 @@ const USAGE = `usage: ioas-check <command> [options]
   replay FILE... [--json]
   render FILE [--format md|mermaid|itf|c]
   report [--semantics S]... [--property P]... [--runs N] [--max-steps N] [--seed N] [--out DIR] [--from RESULTS.json]
+  explore --semantics S [--property P]... [--groups N] [--devices N] [--mdev] [--noiommu] [--iommufds N] [--objects N] [--ids N] [--fds N] [--depth N] [--ops LIST] [--faults] [--full-states] [--out DIR] [--json]
   differences [--semantics S]... [--runs N] [--max-steps N] [--seed N] [--out DIR] [--json]
   properties [--json]
   semantics [--json]
@@ -23,6 +25,7 @@ const COMMANDS: Readonly<Record<string, (args: readonly string[], io: Io) => num
   replay: runReplay,
   render: runRender,
   differences: runDifferences,
+  explore: runExplore,
   report: runReport,
   properties: runProperties,
   semantics: runSemantics,
