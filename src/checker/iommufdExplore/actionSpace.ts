@@ -26,12 +26,15 @@ export function actionSpace(b: ExploreBounds): readonly Action[] {
       out.push({ kind: 'open', actor, path: '/dev/vfio/vfio' });
       if (spec.kind === 'native') out.push({ kind: 'open', actor, path: '/dev/iommu' });
     }
-    if (may('open_group')) t.groups.forEach((_, g) => out.push({ kind: 'open_group', actor, group: groupIdx(g) }));
-    if (may('open_cdev')) t.devices.forEach((_, d) => out.push({ kind: 'open_cdev', actor, device: deviceIdx(d) }));
+    if (may('open_group'))
+      for (let g = 0; g < t.groups.length; g++) out.push({ kind: 'open_group', actor, group: groupIdx(g) });
+    if (may('open_cdev'))
+      for (let d = 0; d < t.devices.length; d++) out.push({ kind: 'open_cdev', actor, device: deviceIdx(d) });
     for (const f of fds) {
       if (may('close')) out.push({ kind: 'close', actor, fd: f });
       if (may('pass_fd'))
-        t.actors.forEach((_, to) => to !== ai && out.push({ kind: 'pass_fd', actor, fd: f, to: actorId(to) }));
+        for (let to = 0; to < t.actors.length; to++)
+          if (to !== ai) out.push({ kind: 'pass_fd', actor, fd: f, to: actorId(to) });
       if (may('IOMMU_IOAS_ALLOC'))
         for (const fault of faultsOf('IOMMU_IOAS_ALLOC'))
           out.push({ kind: 'IOMMU_IOAS_ALLOC', actor, fd: f, flags: 0, fault });
