@@ -2,6 +2,8 @@
 // files for violations, exit 0 only when every verdict matches its expectation.
 import { join } from 'node:path';
 import { buildCounterexample, counterexampleFileName } from '../checker/counterexample.ts';
+import { DEFAULT_BOUNDS } from '../checker/iommufdExplore/bounds.ts';
+import { exploreIommufd } from '../checker/iommufdExplore/exploreIommufd.ts';
 import { type SearchOptions, type SearchOutcome, search } from '../checker/search.ts';
 import { DEFAULT_SEED } from '../checker/seed.ts';
 import { DEFAULT_PROFILES, type Semantics, VARIANTS } from '../model/semantics.ts';
@@ -16,6 +18,17 @@ import { writeAtomic } from './writeAtomic.ts';
 export const DEFAULT_RUNS = 4000;
 export const DEFAULT_MAX_STEPS = 60;
 
+/** What exhaustive exploration at the default bounds said about a state invariant (check --exhaustive). */
+export interface ExhaustiveEvidence {
+  readonly verdict: 'holds' | 'violated';
+  readonly states: number;
+  readonly depth: number;
+  readonly exhausted: boolean;
+  readonly vacuous: boolean;
+  /** Length of the shortest counterexample (BFS), to compare with the shrunk random one. */
+  readonly shortest: number | null;
+}
+
 export interface CheckRow {
   readonly property: string;
   readonly semantics: string;
@@ -28,6 +41,8 @@ export interface CheckRow {
   readonly counterexample: string | null;
   readonly length: number | null;
   readonly message: string | null;
+  /** Present with --exhaustive, for state invariants. */
+  readonly exhaustive?: ExhaustiveEvidence;
 }
 
 function row(o: SearchOutcome, file: string | null): CheckRow {
@@ -59,6 +74,7 @@ export function runCheck(args: readonly string[], io: Io): number {
       out: { type: 'string' },
       json: { type: 'boolean' },
       quiet: { type: 'boolean' },
+      exhaustive: { type: 'boolean' },
     },
     false,
   );
@@ -72,7 +88,9 @@ export function runCheck(args: readonly string[], io: Io): number {
   const outDir = values.out ?? 'counterexamples';
   const bar = progress(io, values.quiet === true || values.json === true);
   const started = io.now();
-  const { rows, totalSteps } = runSearches(props, profiles, opts, outDir, io, bar);
+  const searched = runSearches(props, profiles, opts, outDir, io, bar);
+  const totalSteps = searched.totalSteps;
+  const rows = values.exhaustive === true ? withExhaustive(searched.rows, props, profiles, bar) : searched.rows;
   bar.finish();
   const elapsedMs = io.now() - started;
   const mismatches = rows.filter((r) => !r.match);
@@ -132,6 +150,39 @@ export function runSearches(
   return { rows, totalSteps };
 }
 
+/** Explores each profile once at the default bounds and attaches the result to the state-invariant rows. */
+function withExhaustive(
+  rows: CheckRow[],
+  props: readonly Property[],
+  profiles: readonly Semantics[],
+  bar: Progress,
+): CheckRow[] {
+  const invariants = props.filter((p) => p.kind === 'state invariant');
+  if (invariants.length === 0) return rows;
+  const out = [...rows];
+  profiles.forEach((sem, i) => {
+    bar.update(i, profiles.length, `exploring ${sem.name} exhaustively`, 0);
+    const r = exploreIommufd(sem, DEFAULT_BOUNDS, invariants);
+    for (const p of r.properties) {
+      const k = out.findIndex((x) => x.property === p.code && x.semantics === sem.name);
+      const row = out[k];
+      if (row === undefined) continue;
+      out[k] = {
+        ...row,
+        exhaustive: {
+          verdict: p.violated ? 'violated' : 'holds',
+          states: r.result.states,
+          depth: r.result.depth,
+          exhausted: r.result.exhausted,
+          vacuous: p.vacuous,
+          shortest: p.violated ? p.trace.length : null,
+        },
+      };
+    }
+  });
+  return out;
+}
+
 export function renderTable(
   rows: readonly CheckRow[],
   opts: SearchOptions,
@@ -153,10 +204,17 @@ export function renderTable(
     const name = r.property === previous ? '' : r.property;
     previous = r.property;
     const mark = r.match ? 'ok' : 'MISMATCH';
+    const x = r.exhaustive;
+    const exhaustive =
+      x === undefined
+        ? ''
+        : x.verdict === 'holds'
+          ? `; exhaustive: holds in all ${x.states} states to depth ${x.depth}${x.exhausted ? '' : ' (bounded)'}${x.vacuous ? ' (VACUOUS)' : ''}`
+          : `; exhaustive: violated, shortest ${x.shortest} steps`;
     const evidence =
-      r.verdict === 'holds'
+      (r.verdict === 'holds'
         ? `${r.runs} runs, ${r.steps} steps`
-        : `${r.length}-step counterexample: ${r.counterexample?.replace(/\.json$/, '.md')}`;
+        : `${r.length}-step counterexample: ${r.counterexample?.replace(/\.json$/, '.md')}`) + exhaustive;
     lines.push(
       `${name.padEnd(w.p)}  ${r.semantics.padEnd(w.s)}  ${r.verdict.padEnd(9)}  ${r.expected.padEnd(9)}  ${mark.padEnd(8)} ${evidence}`,
     );

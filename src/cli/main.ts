@@ -10,7 +10,7 @@ import { runReplay } from './replayCommand.ts';
 import { runReport } from './reportCommand.ts';
 
 const USAGE = `usage: ioas-check <command> [options]
-  check [--semantics S]... [--property P]... [--runs N] [--max-steps N] [--seed N] [--out DIR] [--json] [--quiet]
+  check [--semantics S]... [--property P]... [--runs N] [--max-steps N] [--seed N] [--out DIR] [--json] [--quiet] [--exhaustive]
   replay FILE... [--json]
   render FILE [--format md|mermaid|itf|c]
   report [--semantics S]... [--property P]... [--runs N] [--max-steps N] [--seed N] [--out DIR] [--from RESULTS.json]
