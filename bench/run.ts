@@ -2,6 +2,8 @@
 // compat-core (the explicit-state explorer on bench/models/compat-core.ts; --objects is its object bound, default 6).
 import fc from 'fast-check';
 import { violatedBy } from '../src/checker/allMonitors.ts';
+import { DEFAULT_BOUNDS } from '../src/checker/iommufdExplore/bounds.ts';
+import { exploreIommufd } from '../src/checker/iommufdExplore/exploreIommufd.ts';
 import { resolve } from '../src/checker/resolve.ts';
 import { topologyFor } from '../src/checker/scope.ts';
 import { search } from '../src/checker/search.ts';
@@ -97,10 +99,28 @@ if (!Number.isInteger(objects) || objects < 1 || objects > MAX_OBJECTS) {
   process.exit(2);
 }
 const names = args.filter((a, i) => !a.startsWith('--') && (objectsAt < 0 || i !== objectsAt + 1));
+/** The real iommufd model explored to exhaustion at the default `ioas-check explore` bounds. */
+function exploreBench(): Result {
+  const r = exploreIommufd(semantics('latest'), DEFAULT_BOUNDS, PROPERTIES);
+  const x = r.result;
+  return {
+    bench: 'explore (iommufd model, default bounds, latest)',
+    states: x.states,
+    transitions: x.transitions,
+    selfLoops: x.selfLoops,
+    depth: x.depth,
+    exhausted: String(x.exhausted),
+    elapsedMs: Math.round(x.elapsedMs),
+    statesPerSec: x.statesPerSec,
+    bytesPerState: Number(x.bytesPerState.toFixed(1)),
+  };
+}
+
 const BENCHES: Record<string, () => Result> = {
   model,
   search: searchBench,
   check: checkBench,
+  explore: exploreBench,
   'compat-core': () => ({ ...compatCoreBench(objects) }),
 };
 for (const n of names)
