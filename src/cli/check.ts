@@ -99,7 +99,7 @@ export function runCheck(args: readonly string[], io: Io): number {
       `${JSON.stringify({ seed: opts.seed, runs: opts.runs, maxSteps: opts.maxSteps, elapsedMs, results: rows }, null, 2)}\n`,
     );
   } else {
-    io.out(renderTable(rows, opts, elapsedMs, totalSteps));
+    io.out(renderTable(rows, opts, elapsedMs, totalSteps, io.color === true));
     if (profiles.some((p) => p.variants.some((v) => (VARIANTS as readonly string[]).includes(v)))) {
       io.out(`\nClaims x designs:\n\n${claimsTable(rows)}\n`);
     }
@@ -188,7 +188,9 @@ export function renderTable(
   opts: SearchOptions,
   elapsedMs: number,
   totalSteps: number,
+  color = false,
 ): string {
+  const paint = (code: number, text: string) => (color ? `\u001b[${code}m${text}\u001b[0m` : text);
   const lines: string[] = [];
   const w = {
     p: Math.max(8, ...rows.map((r) => r.property.length)),
@@ -203,7 +205,7 @@ export function renderTable(
   for (const r of rows) {
     const name = r.property === previous ? '' : r.property;
     previous = r.property;
-    const mark = r.match ? 'ok' : 'MISMATCH';
+    const mark = r.match ? paint(32, 'ok'.padEnd(8)) : paint(31, 'MISMATCH');
     const x = r.exhaustive;
     const exhaustive =
       x === undefined
@@ -216,7 +218,7 @@ export function renderTable(
         ? `${r.runs} runs, ${r.steps} steps`
         : `${r.length}-step counterexample: ${r.counterexample?.replace(/\.json$/, '.md')}`) + exhaustive;
     lines.push(
-      `${name.padEnd(w.p)}  ${r.semantics.padEnd(w.s)}  ${r.verdict.padEnd(9)}  ${r.expected.padEnd(9)}  ${mark.padEnd(8)} ${evidence}`,
+      `${name.padEnd(w.p)}  ${r.semantics.padEnd(w.s)}  ${r.verdict.padEnd(9)}  ${r.expected.padEnd(9)}  ${mark} ${evidence}`,
     );
   }
   const bad = rows.filter((r) => !r.match);
@@ -224,6 +226,8 @@ export function renderTable(
   lines.push(
     `${rows.length - bad.length}/${rows.length} verdicts match their expectation; ${totalSteps} model steps in ${(elapsedMs / 1000).toFixed(1)}s (${Math.round(totalSteps / Math.max(1, elapsedMs / 1000))} steps/s).`,
   );
+  for (const r of rows)
+    if (r.verdict === 'violated' && r.match) lines.push(`to reproduce: npx ioas-check replay ${r.counterexample}`);
   for (const r of bad) {
     lines.push(
       r.verdict === 'violated'

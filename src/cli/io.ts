@@ -5,6 +5,8 @@ export interface Io {
   readonly err: (s: string) => void;
   /** True when stderr is a terminal (progress lines are drawn only then). */
   readonly tty: boolean;
+  /** Colour on stdout: a terminal, and NO_COLOR unset (https://no-color.org). */
+  readonly color?: boolean;
   readonly now: () => number;
 }
 
@@ -12,6 +14,7 @@ export const processIo: Io = {
   out: (s) => process.stdout.write(s),
   err: (s) => process.stderr.write(s),
   tty: process.stderr.isTTY === true,
+  color: process.stdout.isTTY === true && (process.env['NO_COLOR'] ?? '') === '',
   now: () => Date.now(),
 };
 

@@ -47,6 +47,12 @@ export function main(argv: readonly string[], io: Io): number {
       io.err(`ioas-check: ${e.message}\n`);
       return 2;
     }
+    // An output path that cannot be written (a file where a folder should be, no permission, full disk).
+    const fsErr = e as NodeJS.ErrnoException;
+    if (typeof fsErr.code === 'string' && typeof fsErr.path === 'string') {
+      io.err(`ioas-check: cannot write ${fsErr.path}: ${fsErr.code}\n`);
+      return 2;
+    }
     throw e;
   }
 }

@@ -48,6 +48,16 @@ describe('ioas-check CLI', () => {
     expect(run(['replay', file]).err).toMatch(/not JSON/);
   });
 
+  it('an --out that cannot be written is exit 2 with one line, not a stack trace', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ioas-check-'));
+    const file = join(dir, 'not-a-folder');
+    writeFileSync(file, 'x');
+    const r = run(['check', '--semantics', 'v6.3', '--property', 'no-kernel-warn', '--runs', '50', '--out', file]);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/^ioas-check: cannot write .*not-a-folder.*: (EEXIST|ENOTDIR)\n$/);
+    expect(readFileSync(file, 'utf8')).toBe('x');
+  });
+
   it('replay of a saved counterexample exits 0 and says it reproduced', () => {
     const r = run(['replay', join(repo, 'counterexamples', 'no-kernel-warn--v6.3.json')]);
     expect(r.code).toBe(0);
