@@ -53,6 +53,7 @@ export function runExplore(args: readonly string[], io: Io): number {
       ops: { type: 'string' },
       faults: { type: 'boolean' },
       'full-states': { type: 'boolean' },
+      symmetry: { type: 'boolean' },
       out: { type: 'string' },
       json: { type: 'boolean' },
     },
@@ -77,7 +78,7 @@ export function runExplore(args: readonly string[], io: Io): number {
   const reports: unknown[] = [];
   let unexpected = 0;
   for (const sem of profiles) {
-    const r = exploreIommufd(sem, bounds, props, values['full-states'] === true);
+    const r = exploreIommufd(sem, bounds, props, values['full-states'] === true, values.symmetry === true);
     const violations = r.properties.flatMap((p) => {
       if (!p.violated) return [];
       const prop = props.find((x) => x.code === p.code) as Property;

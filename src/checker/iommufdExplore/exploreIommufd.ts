@@ -11,6 +11,7 @@ import { type ExploreResult, explore } from '../explore/explore.ts';
 import { actionSpace } from './actionSpace.ts';
 import type { ExploreBounds } from './bounds.ts';
 import { encodeWorld } from './encodeWorld.ts';
+import { permuteWorld, symmetries } from './symmetry.ts';
 import { WITNESSES } from './witnesses.ts';
 
 export interface IommufdExploreResult {
@@ -102,6 +103,7 @@ export function exploreIommufd(
   b: ExploreBounds,
   props: readonly Property[],
   fullStates = false,
+  symmetry = false,
 ): IommufdExploreResult {
   const topo = b.topology;
   const actions = actionSpace(b);
@@ -125,7 +127,7 @@ export function exploreIommufd(
       if (counting) count(a.kind, out.result.kind === 'errno' ? out.result.errno : out.result.kind);
       return out.world;
     },
-    encode: encodeWorld,
+    encode: symmetry ? canonicalEncoder(topo) : encodeWorld,
   };
   const invariantProps = props.filter((p) => p.kind === 'state invariant' && p.check.kind === 'monitor');
   const invariants: Invariant<World>[] = invariantProps.map((p) => {
@@ -167,3 +169,22 @@ export function exploreIommufd(
 }
 
 export { formatResult };
+
+/** The lexicographically least encoding over the topology's symmetries: one representative per orbit. */
+function canonicalEncoder(topo: ExploreBounds['topology']): (w: World, out: Int32Array) => number {
+  const perms = symmetries(topo).slice(1);
+  const scratch = new Int32Array(8192);
+  return (w, out) => {
+    let len = encodeWorld(w, out);
+    for (const p of perms) {
+      const n = encodeWorld(permuteWorld(w, p), scratch);
+      let cmp = n - len;
+      for (let i = 0; cmp === 0 && i < n; i++) cmp = (scratch[i] as number) - (out[i] as number);
+      if (cmp < 0) {
+        out.set(scratch.subarray(0, n));
+        len = n;
+      }
+    }
+    return len;
+  };
+}

@@ -55,6 +55,20 @@ describe('exploreIommufd', () => {
     expect(exploreIommufd(semantics('latest'), bounds, [prop]).properties[0]?.violated).toBe(false);
   });
 
+  it('symmetry reduction (interchangeable groups) stores fewer states and changes no verdict', () => {
+    for (const v of ['v6.3']) {
+      const plain = exploreIommufd(semantics(v), tiny, PROPERTIES);
+      const sym = exploreIommufd(semantics(v), tiny, PROPERTIES, false, true);
+      expect(sym.result.states).toBeLessThan(plain.result.states);
+      expect(sym.properties.map((p) => [p.code, p.violated, p.trace.length])).toEqual(
+        plain.properties.map((p) => [p.code, p.violated, p.trace.length]),
+      );
+      expect(sym.witnesses.map((w) => [w.name, w.reached, w.trace.length])).toEqual(
+        plain.witnesses.map((w) => [w.name, w.reached, w.trace.length]),
+      );
+    }
+  });
+
   it('flags a property as vacuous when its witness is never reached', () => {
     const noDevices: ExploreBounds = {
       ...tiny,
