@@ -1,6 +1,7 @@
 // ioas-check command line: a dispatcher over small command functions; usage errors exit 2.
 import { pathToFileURL } from 'node:url';
 import { runCheck } from './check.ts';
+import { runDiff } from './diffCommand.ts';
 import { runDifferences } from './differencesCommand.ts';
 import { runExplore } from './exploreCommand.ts';
 import { type Io, processIo, UsageError } from './io.ts';
@@ -15,6 +16,7 @@ const USAGE = `usage: ioas-check <command> [options]
   render FILE [--format md|mermaid|itf|c]
   report [--semantics S]... [--property P]... [--runs N] [--max-steps N] [--seed N] [--out DIR] [--from RESULTS.json]
   explore --semantics S [--property P]... [--groups N] [--devices N] [--mdev] [--noiommu] [--iommufds N] [--objects N] [--ids N] [--fds N] [--depth N] [--ops LIST] [--faults] [--full-states] [--symmetry] [--out DIR] [--json]
+  diff --semantics A --vs B [--max-steps N] [--out DIR] [--json]
   differences [--semantics S]... [--runs N] [--max-steps N] [--seed N] [--out DIR] [--json]
   properties [--json]
   semantics [--json]
@@ -25,6 +27,7 @@ const COMMANDS: Readonly<Record<string, (args: readonly string[], io: Io) => num
   replay: runReplay,
   render: runRender,
   differences: runDifferences,
+  diff: runDiff,
   explore: runExplore,
   report: runReport,
   properties: runProperties,

@@ -67,7 +67,7 @@ function needs(a: Action): readonly [number, OpenFile['kind'] | 'any'][] {
 }
 
 /** Actions whose fds are open and of the right kind; the others are self-loops the explorer need not try. */
-function enabledIn(w: World, all: readonly Action[]): Action[] {
+export function enabledIn(w: World, all: readonly Action[]): Action[] {
   const out: Action[] = [];
   for (const a of all) {
     let ok = true;
