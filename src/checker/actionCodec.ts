@@ -4,7 +4,7 @@ import { ACTION_KINDS, type Action, type ActionKind, FAULT_POINTS, type FaultPoi
 import { actorId, deviceIdx, fd, groupIdx } from '../model/ids.ts';
 import type { Topology } from '../model/topology.ts';
 
-type FieldType = 'int' | 'fd' | 'device' | 'group' | 'actor' | 'path' | 'fault';
+type FieldType = 'int' | 'fd' | 'device' | 'group' | 'actor' | 'path' | 'fault' | 'ranges';
 
 /** The fields of each action kind besides `kind` and `actor`, in the order they are written. */
 export const FIELDS: Readonly<Record<ActionKind, Readonly<Record<string, FieldType>>>> = {
@@ -31,6 +31,26 @@ export const FIELDS: Readonly<Record<ActionKind, Readonly<Record<string, FieldTy
   VFIO_DEVICE_BIND_IOMMUFD: { fd: 'fd', iommufd: 'fd', fault: 'fault' },
   VFIO_DEVICE_ATTACH_IOMMUFD_PT: { fd: 'fd', pt_id: 'int', fault: 'fault' },
   VFIO_DEVICE_DETACH_IOMMUFD_PT: { fd: 'fd' },
+  IOMMU_OPTION: { fd: 'fd', option_id: 'int', op: 'int', object_id: 'int', val64: 'int', reserved: 'int' },
+  IOMMU_TEST_OP_MOCK_DOMAIN: { fd: 'fd', pt_id: 'int' },
+  IOMMU_TEST_OP_MOCK_DOMAIN_REPLACE: { fd: 'fd', stdev_id: 'int', pt_id: 'int' },
+  IOMMU_TEST_OP_CREATE_ACCESS: { fd: 'fd', ioas_id: 'int', flags: 'int' },
+  IOMMU_TEST_OP_ACCESS_REPLACE_IOAS: { fd: 'fd', access_fd: 'fd', ioas_id: 'int' },
+  IOMMU_TEST_OP_ACCESS_PAGES: { fd: 'fd', access_fd: 'fd', iova: 'int', length: 'int', flags: 'int' },
+  IOMMU_TEST_OP_DESTROY_ACCESS_PAGES: { fd: 'fd', access_fd: 'fd', access_pages_id: 'int' },
+  IOMMU_IOAS_IOVA_RANGES: { fd: 'fd', ioas_id: 'int', num_iovas: 'int' },
+  IOMMU_IOAS_ALLOW_IOVAS: { fd: 'fd', ioas_id: 'int', allowed_iovas: 'ranges' },
+  IOMMU_IOAS_COPY: {
+    fd: 'fd',
+    flags: 'int',
+    src_ioas_id: 'int',
+    dst_ioas_id: 'int',
+    src_iova: 'int',
+    dst_iova: 'int',
+    length: 'int',
+  },
+  IOMMU_TEST_OP_ADD_RESERVED: { fd: 'fd', ioas_id: 'int', start: 'int', length: 'int' },
+  IOMMU_IOAS_MAP_USER_VA: { fd: 'fd', ioas_id: 'int', flags: 'int', user_va: 'int', length: 'int' },
 };
 
 export type JsonValue = string | number | boolean | null | readonly JsonValue[] | { readonly [k: string]: JsonValue };
@@ -138,6 +158,21 @@ export function decodeAction(j: unknown, topo: Topology, where: string): Decoded
         if (v !== '/dev/iommu' && v !== '/dev/vfio/vfio') return bad('"/dev/iommu" or "/dev/vfio/vfio"');
         action[field] = v;
         break;
+      case 'ranges': {
+        const isInt = (x: unknown) => typeof x === 'number' && Number.isInteger(x) && x >= 0;
+        const ok =
+          Array.isArray(v) &&
+          v.every(
+            (r) =>
+              typeof r === 'object' &&
+              r !== null &&
+              isInt((r as Record<string, unknown>)['start']) &&
+              isInt((r as Record<string, unknown>)['last']),
+          );
+        if (!ok) return bad('an array of { start, last }');
+        action[field] = v;
+        break;
+      }
       case 'fault':
         if (v !== null && v !== undefined && !(FAULT_POINTS as readonly unknown[]).includes(v))
           return bad(`null or one of ${FAULT_POINTS.join(', ')}`);

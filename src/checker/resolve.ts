@@ -430,6 +430,20 @@ export function resolve(w: World, template: Template, topo: Topology): Action {
     }
     case 'VFIO_DEVICE_DETACH_IOMMUFD_PT':
       return { kind: t.kind, actor, fd: pickFd(w, actor, ['cdev'], p0) };
+    case 'IOMMU_OPTION':
+    case 'IOMMU_TEST_OP_MOCK_DOMAIN':
+    case 'IOMMU_TEST_OP_MOCK_DOMAIN_REPLACE':
+    case 'IOMMU_TEST_OP_CREATE_ACCESS':
+    case 'IOMMU_TEST_OP_ACCESS_REPLACE_IOAS':
+    case 'IOMMU_TEST_OP_ACCESS_PAGES':
+    case 'IOMMU_TEST_OP_DESTROY_ACCESS_PAGES':
+    case 'IOMMU_IOAS_IOVA_RANGES':
+    case 'IOMMU_IOAS_ALLOW_IOVAS':
+    case 'IOMMU_IOAS_COPY':
+    case 'IOMMU_TEST_OP_ADD_RESERVED':
+    case 'IOMMU_IOAS_MAP_USER_VA':
+      // Weight 0: never generated (template.ts). Resolve to a harmless query should one ever be asked for.
+      return { kind: 'VFIO_GET_API_VERSION', actor, fd: pickFd(w, actor, ['iommufd'], p0) };
     default: {
       const never: never = t.kind;
       throw new Error(`unreachable template kind ${String(never)}`);

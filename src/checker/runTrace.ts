@@ -10,6 +10,7 @@ import type { Property, RunContext } from '../properties/Property.ts';
 import { resolve } from './resolve.ts';
 import { resolveQemu } from './resolveQemu.ts';
 import type { Template } from './template.ts';
+import { runThreaded } from './threads/runThreaded.ts';
 
 export interface StepRecord {
   readonly index: number;
@@ -37,6 +38,8 @@ type Source =
   | { readonly kind: 'actions'; readonly items: readonly Action[] };
 
 export function runTrace(prop: Property, ctx: RunContext, source: Source, record: boolean): TraceRun {
+  // Threaded properties search schedules (checker/threads/searchThreaded.ts); saved traces replay here.
+  if (prop.scope === 'threaded' && source.kind === 'actions') return runThreaded(prop, ctx, source, record);
   const monitor = prop.check.kind === 'monitor' ? prop.check.create(ctx) : null;
   let w = initialWorld(ctx.topo);
   const records: StepRecord[] = [];

@@ -1,6 +1,6 @@
 // The machine and actors a property's search uses: the default groups plus a no-IOMMU group, so that the
 // noiommu paths (B11, B13) are part of every search.
-import { NOIOMMU_TOPOLOGY, type Topology, withActors } from '../model/topology.ts';
+import { DEFAULT_TOPOLOGY, NOIOMMU_TOPOLOGY, type Topology, withActors } from '../model/topology.ts';
 import type { Scope } from '../properties/Property.ts';
 
 export function topologyFor(scope: Scope, base: Topology = NOIOMMU_TOPOLOGY): Topology {
@@ -11,6 +11,13 @@ export function topologyFor(scope: Scope, base: Topology = NOIOMMU_TOPOLOGY): To
       return withActors(base, [{ name: 'qemu', kind: 'legacy' }]);
     case 'mixed':
       return withActors(base, [
+        { name: 'qemu', kind: 'legacy' },
+        { name: 'tool', kind: 'native' },
+      ]);
+    case 'threaded':
+      // No no-IOMMU group: its paths have no windows (they run atomically, and the mixed search covers them);
+      // without it the search's group picks land on the groups whose opens race.
+      return withActors(DEFAULT_TOPOLOGY, [
         { name: 'qemu', kind: 'legacy' },
         { name: 'tool', kind: 'native' },
       ]);

@@ -8,6 +8,7 @@ import { runTrace, type TraceRun } from './runTrace.ts';
 import { topologyFor } from './scope.ts';
 import { deriveSeed } from './seed.ts';
 import { type Template, templatesArb } from './template.ts';
+import { searchThreaded } from './threads/searchThreaded.ts';
 
 export interface SearchOptions {
   readonly runs: number;
@@ -38,6 +39,7 @@ export function search(
   opts: SearchOptions,
   clock: () => number = Date.now,
 ): SearchOutcome {
+  if (prop.scope === 'threaded') return searchThreaded(prop, sem, opts, clock);
   const topology = topologyFor(prop.scope);
   const ctx = { sem, topo: topology };
   const seed = deriveSeed(opts.seed, prop.code, sem.name);

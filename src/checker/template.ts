@@ -40,7 +40,23 @@ export const WEIGHTS: Readonly<Record<ActionKind, number>> = {
   VFIO_DEVICE_BIND_IOMMUFD: 3,
   VFIO_DEVICE_ATTACH_IOMMUFD_PT: 3,
   VFIO_DEVICE_DETACH_IOMMUFD_PT: 2,
+  // Scenario-only kinds (kernel selftest ops, IOMMU_OPTION): never generated, so searches are unchanged.
+  IOMMU_OPTION: 0,
+  IOMMU_TEST_OP_MOCK_DOMAIN: 0,
+  IOMMU_TEST_OP_MOCK_DOMAIN_REPLACE: 0,
+  IOMMU_TEST_OP_CREATE_ACCESS: 0,
+  IOMMU_TEST_OP_ACCESS_REPLACE_IOAS: 0,
+  IOMMU_TEST_OP_ACCESS_PAGES: 0,
+  IOMMU_TEST_OP_DESTROY_ACCESS_PAGES: 0,
+  IOMMU_IOAS_IOVA_RANGES: 0,
+  IOMMU_IOAS_ALLOW_IOVAS: 0,
+  IOMMU_IOAS_COPY: 0,
+  IOMMU_TEST_OP_ADD_RESERVED: 0,
+  IOMMU_IOAS_MAP_USER_VA: 0,
 };
+
+/** The kinds the search generates, in WEIGHTS order: every kind with a positive weight. */
+const GENERATED_KINDS: readonly ActionKind[] = (Object.keys(WEIGHTS) as ActionKind[]).filter((k) => WEIGHTS[k] > 0);
 
 /** The failure points an action of this kind can inject (iommufd_fail_nth style); empty: no faults. */
 export const FAULTS_OF: Readonly<Partial<Record<ActionKind, readonly FaultPoint[]>>> = {
@@ -82,10 +98,11 @@ export const QEMU_KINDS: readonly ActionKind[] = [
 export const kindsFor = (scope: Scope): readonly ActionKind[] => {
   switch (scope) {
     case 'mixed':
-      return Object.keys(WEIGHTS) as ActionKind[];
+    case 'threaded':
+      return GENERATED_KINDS;
     case 'legacy-only':
     case 'legacy-reference':
-      return (Object.keys(WEIGHTS) as ActionKind[]).filter((k) => LEGACY_KINDS.has(k));
+      return GENERATED_KINDS.filter((k) => LEGACY_KINDS.has(k));
     case 'qemu-shaped':
       return QEMU_KINDS;
     default: {

@@ -8,7 +8,15 @@ export type KernelVersion = (typeof KERNEL_VERSIONS)[number];
 /** Design alternatives from the 2022 review, applied on top of a kernel version. */
 export const VARIANTS = ['cached-compat-id', 'ioas-set-busy', 'uapi-comment'] as const;
 /** Bugs no version profile shows on its own (review-caught pre-merge defects), injected on purpose. */
-export const BUG_FLAGS = ['bug-emulated-unbind-skipped', 'bug-attached-at-bind', 'bug-compat-not-stored'] as const;
+export const BUG_FLAGS = [
+  'bug-emulated-unbind-skipped',
+  'bug-attached-at-bind',
+  'bug-compat-not-stored',
+  // Race bugs, read by the threaded model (src/model/threads/threadSemantics.ts): B4, B5, B6.
+  'bug-auto-domain-early-unlock',
+  'bug-destroy-takes-ref',
+  'bug-put-object-uaf',
+] as const;
 export type Variant = (typeof VARIANTS)[number] | (typeof BUG_FLAGS)[number];
 
 export interface Semantics {

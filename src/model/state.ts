@@ -23,6 +23,16 @@ export interface IoasObject extends ObjectBase {
   readonly areas: readonly Area[];
   /** iopt->disable_large_pages, set by VFIO_SET_IOMMU(VFIO_TYPE1_IOMMU); makes unmap split areas. */
   readonly largePagesDisabled: boolean;
+  /** Reserved ranges added by IOMMU_TEST_OP_ADD_RESERVED (part of iopt->reserved_itree; domains add theirs). */
+  readonly reserved: readonly IovaRange[];
+  /** iopt->allowed_itree, set by IOMMU_IOAS_ALLOW_IOVAS; empty: everything is allowed. */
+  readonly allowed: readonly IovaRange[];
+}
+
+/** struct iommu_iova_range: an inclusive IOVA range. */
+export interface IovaRange {
+  readonly start: number;
+  readonly last: number;
 }
 
 export interface HwptObject extends ObjectBase {
@@ -30,6 +40,9 @@ export interface HwptObject extends ObjectBase {
   readonly ioas: ObjectId;
   /** Auto domains are created by attach-to-IOAS and freed with their last device; user HWPTs never are. */
   readonly auto: boolean;
+  /** A selftest mock domain (aperture MOCK_APERTURE_START..LAST, page size MOCK_PAGE_SIZE); the geometry of a
+   * real device's domain depends on its IOMMU driver and is not modelled. */
+  readonly mock: boolean;
 }
 
 export interface DeviceObject extends ObjectBase {
@@ -45,7 +58,17 @@ export interface AccessObject extends ObjectBase {
   readonly ioas: ObjectId | null;
 }
 
-export type IommufdObject = IoasObject | HwptObject | DeviceObject | AccessObject;
+/** The selftest object of IOMMU_TEST_OP_MOCK_DOMAIN (IOMMUFD_OBJ_SELFTEST, selftest.c): userspace destroys it
+ * (`stdev_id`) to detach and unbind the mock device, whose DEVICE object (`idev`) it owns. Mock DEVICE and
+ * ACCESS objects carry the device index MOCK_DEVICE (kernel/mock.ts), outside the topology. */
+export interface SelftestObject extends ObjectBase {
+  readonly type: 'SELFTEST';
+  /** v6.4+: the mock device's DEVICE object. v6.2/v6.3 created no DEVICE: iommufd_device_selftest_attach()
+   * allocated a HWPT for the mock device directly, which the selftest object holds. */
+  readonly mock: { readonly kind: 'idev'; readonly id: ObjectId } | { readonly kind: 'hwpt'; readonly id: ObjectId };
+}
+
+export type IommufdObject = IoasObject | HwptObject | DeviceObject | AccessObject | SelftestObject;
 export type ObjectType = IommufdObject['type'];
 
 /** struct iommufd_ctx. */
@@ -54,6 +77,9 @@ export interface Ictx {
   readonly objects: readonly (IommufdObject | undefined)[];
   /** ictx->vfio_ioas: a weak pointer (no users reference), the compat IOAS. */
   readonly vfioIoas: ObjectId | null;
+  /** ictx->account_mode == IOPT_PAGES_ACCOUNT_MM: the default for /dev/vfio/vfio (iommufd_fops_open()),
+   * IOMMU_OPTION(RLIMIT_MODE) changes it while the object table is empty. */
+  readonly accountModeMm: boolean;
   /** ictx->no_iommu_mode (v6.3+), sticky. */
   readonly noIommuMode: boolean;
   /** iommufd_ctx_get() holders other than fds: groups (group->iommufd), bound devices and accesses, cdev files. */
@@ -81,7 +107,25 @@ export type OpenFile =
       readonly device: DeviceIdx;
       /** null until VFIO_DEVICE_BIND_IOMMUFD; then the ictx whose reference the file holds. */
       readonly bound: CtxId | null;
+    }
+  /** The anon-inode file of IOMMU_TEST_OP_CREATE_ACCESS (selftest.c struct selftest_access): it owns the ACCESS
+   * object, holds an ictx reference, and records the pinned ranges (`items`, ids from `nextItem`, never reused). */
+  | {
+      readonly kind: 'access';
+      readonly fds: number;
+      readonly ctx: CtxId;
+      readonly access: ObjectId;
+      readonly needsPin: boolean;
+      readonly items: readonly AccessItem[];
+      readonly nextItem: number;
     };
+
+/** One IOMMU_TEST_OP_ACCESS_PAGES pin (struct selftest_access_item). */
+export interface AccessItem {
+  readonly id: number;
+  readonly iova: number;
+  readonly last: number;
+}
 
 /** struct vfio_group (iommufd mode). */
 export interface GroupState {

@@ -7,8 +7,20 @@ import { close } from './ops/close.ts';
 import { iommuDestroy } from './ops/iommuDestroy.ts';
 import { iommuHwptAlloc } from './ops/iommuHwptAlloc.ts';
 import { iommuIoasAlloc } from './ops/iommuIoasAlloc.ts';
+import { iommuIoasAllowIovas } from './ops/iommuIoasAllowIovas.ts';
+import { iommuIoasCopy } from './ops/iommuIoasCopy.ts';
+import { iommuIoasIovaRanges } from './ops/iommuIoasIovaRanges.ts';
 import { iommuIoasMap } from './ops/iommuIoasMap.ts';
+import { iommuIoasMapUserVa } from './ops/iommuIoasMapUserVa.ts';
 import { iommuIoasUnmap } from './ops/iommuIoasUnmap.ts';
+import { iommuOption } from './ops/iommuOption.ts';
+import { iommuTestAccessPages } from './ops/iommuTestAccessPages.ts';
+import { iommuTestAccessReplaceIoas } from './ops/iommuTestAccessReplaceIoas.ts';
+import { iommuTestAddReserved } from './ops/iommuTestAddReserved.ts';
+import { iommuTestCreateAccess } from './ops/iommuTestCreateAccess.ts';
+import { iommuTestDestroyAccessPages } from './ops/iommuTestDestroyAccessPages.ts';
+import { iommuTestMockDomain } from './ops/iommuTestMockDomain.ts';
+import { iommuTestMockDomainReplace } from './ops/iommuTestMockDomainReplace.ts';
 import { iommuVfioIoas } from './ops/iommuVfioIoas.ts';
 import { open } from './ops/open.ts';
 import { openCdev } from './ops/openCdev.ts';
@@ -85,6 +97,30 @@ function dispatch(tx: Tx, a: Action): OpResult {
       return vfioDeviceAttachIommufdPt(tx, a);
     case 'VFIO_DEVICE_DETACH_IOMMUFD_PT':
       return vfioDeviceDetachIommufdPt(tx, a);
+    case 'IOMMU_OPTION':
+      return iommuOption(tx, a);
+    case 'IOMMU_TEST_OP_MOCK_DOMAIN':
+      return iommuTestMockDomain(tx, a);
+    case 'IOMMU_TEST_OP_MOCK_DOMAIN_REPLACE':
+      return iommuTestMockDomainReplace(tx, a);
+    case 'IOMMU_TEST_OP_CREATE_ACCESS':
+      return iommuTestCreateAccess(tx, a);
+    case 'IOMMU_TEST_OP_ACCESS_REPLACE_IOAS':
+      return iommuTestAccessReplaceIoas(tx, a);
+    case 'IOMMU_TEST_OP_ACCESS_PAGES':
+      return iommuTestAccessPages(tx, a);
+    case 'IOMMU_TEST_OP_DESTROY_ACCESS_PAGES':
+      return iommuTestDestroyAccessPages(tx, a);
+    case 'IOMMU_IOAS_IOVA_RANGES':
+      return iommuIoasIovaRanges(tx, a);
+    case 'IOMMU_IOAS_ALLOW_IOVAS':
+      return iommuIoasAllowIovas(tx, a);
+    case 'IOMMU_IOAS_COPY':
+      return iommuIoasCopy(tx, a);
+    case 'IOMMU_TEST_OP_ADD_RESERVED':
+      return iommuTestAddReserved(tx, a);
+    case 'IOMMU_IOAS_MAP_USER_VA':
+      return iommuIoasMapUserVa(tx, a);
     default: {
       const never: never = a;
       throw new Error(`unreachable action ${JSON.stringify(never)}`);

@@ -20,7 +20,9 @@ export type Scope =
   | 'legacy-reference'
   /** A QEMU-shaped legacy application: open, SET_CONTAINER, SET_IOMMU(TYPE1v2) once, then maps of fresh
    * ranges, unmaps of ranges it mapped (or UNMAP_ALL), device opens and closes, GET_INFO. */
-  | 'qemu-shaped';
+  | 'qemu-shaped'
+  /** The mixed actors, each ioctl on a thread: ioctls with windows run as programs of atomic steps. */
+  | 'threaded';
 
 export interface StepInfo {
   readonly index: number;

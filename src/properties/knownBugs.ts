@@ -41,6 +41,14 @@ export const KNOWN_BUGS: readonly KnownBug[] = [
     property: 'check-extension-consistent',
   },
   {
+    id: 'B6',
+    title:
+      'iommufd_put_object() touches destroy_rwsem after dropping users; a racing IOMMU_DESTROY frees the object in between (UAF)',
+    fix: '6f9c4d8c468c + bd7a282650b8 (v6.7-rc4); syzbot d31adfb277377ef8fcba',
+    profiles: ['v6.6'],
+    property: 'no-use-after-free',
+  },
+  {
     id: 'L1',
     title:
       'UNSET_CONTAINER (or closing the group fd) with a device open, then closing the device, skips the unbind (leak)',

@@ -10,6 +10,8 @@ import { failedOpenLeavesNoTrace } from './failedOpenLeavesNoTrace.ts';
 import { legacyCompatIoasStable } from './legacyCompatIoasStable.ts';
 import { noKernelWarn } from './noKernelWarn.ts';
 import { nonInterference } from './nonInterference.ts';
+import { noUseAfterFree } from './noUseAfterFree.ts';
+import { openAtomicity } from './openAtomicity.ts';
 import { openCountBalance } from './openCountBalance.ts';
 import type { Property } from './Property.ts';
 import { qemuShapedCompatMatchesType1 } from './qemuShapedCompatMatchesType1.ts';
@@ -36,6 +38,8 @@ export const PROPERTIES: readonly Property[] = [
   checkExtensionConsistent,
   compatMatchesType1,
   qemuShapedCompatMatchesType1,
+  openAtomicity,
+  noUseAfterFree,
 ];
 
 export const propertyByCode = (code: string): Property | undefined => PROPERTIES.find((p) => p.code === code);

@@ -6,6 +6,9 @@ import type { Topology } from '../model/topology.ts';
 
 const hex = (n: number) => `0x${n.toString(16)}`;
 
+/** A topology device's name; selftest mock devices (index < 0, kernel/mock.ts) show as `mock`. */
+const deviceName = (d: number, topo: Topology): string | number => (d < 0 ? 'mock' : (topo.devices[d]?.name ?? d));
+
 function objectJson(id: number, o: IommufdObject, topo: Topology): JsonValue {
   const base = { id, type: o.type, users: o.users, object: o.serial };
   switch (o.type) {
@@ -19,9 +22,11 @@ function objectJson(id: number, o: IommufdObject, topo: Topology): JsonValue {
     case 'HWPT_PAGING':
       return { ...base, ioas: o.ioas, auto: o.auto };
     case 'DEVICE':
-      return { ...base, device: topo.devices[o.device]?.name ?? o.device, hwpt: o.hwpt };
+      return { ...base, device: deviceName(o.device, topo), hwpt: o.hwpt };
     case 'ACCESS':
-      return { ...base, device: topo.devices[o.device]?.name ?? o.device, ioas: o.ioas };
+      return { ...base, device: deviceName(o.device, topo), ioas: o.ioas };
+    case 'SELFTEST':
+      return { ...base, [o.mock.kind]: o.mock.id };
     default: {
       const never: never = o;
       return never;
@@ -39,6 +44,8 @@ export function describeFile(f: OpenFile, topo: Topology): string {
       return `device ${topo.devices[f.device]?.name}${f.accessGranted ? '' : ' (no access)'}`;
     case 'cdev':
       return `cdev ${topo.devices[f.device]?.name}${f.bound === null ? '' : ` bound to ctx${f.bound}`}`;
+    case 'access':
+      return `selftest access ${f.access} on ctx${f.ctx}${f.items.length === 0 ? '' : ` (${f.items.length} pinned)`}`;
     default: {
       const never: never = f;
       return never;

@@ -37,6 +37,12 @@ function objectWords(o: IommufdObject, out: Int32Array, n: number): number {
       out[n++] = o.device;
       out[n++] = o.ioas ?? 0;
       return n;
+    case 'SELFTEST':
+      out[n++] = 5;
+      out[n++] = o.users;
+      out[n++] = o.mock.kind === 'idev' ? 1 : 2;
+      out[n++] = o.mock.id;
+      return n;
     default: {
       const never: never = o;
       return never;
@@ -65,6 +71,15 @@ function fileWords(f: OpenFile, out: Int32Array, n: number): number {
       out[n++] = 4;
       out[n++] = f.device;
       out[n++] = f.bound ?? -1;
+      return n;
+    case 'access':
+      // Selftest access fds (scenario-only); the pinned items are part of the state.
+      out[n++] = 5;
+      out[n++] = f.ctx;
+      out[n++] = f.access;
+      out[n++] = f.needsPin ? 1 : 0;
+      out[n++] = f.nextItem;
+      out[n++] = f.items.length;
       return n;
     default: {
       const never: never = f;

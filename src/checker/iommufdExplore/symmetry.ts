@@ -25,7 +25,7 @@ export function symmetries(t: Topology): readonly Permutation[] {
   // Group permutations that only swap groups of equal shape, with their devices in order.
   let groupPerms: number[][] = [t.groups.map((_, i) => i)];
   const classes = new Map<string, number[]>();
-  t.groups.forEach((_, g) => classes.set(shapeOf(t, g), [...(classes.get(shapeOf(t, g)) ?? []), g]));
+  for (let g = 0; g < t.groups.length; g++) classes.set(shapeOf(t, g), [...(classes.get(shapeOf(t, g)) ?? []), g]);
   for (const members of classes.values()) {
     if (members.length < 2) continue;
     groupPerms = groupPerms.flatMap((base) =>
@@ -73,6 +73,7 @@ function permuteFile(f: OpenFile, p: Permutation): OpenFile {
     case 'cdev':
       return { ...f, device: deviceIdx(p.device[f.device] as number) };
     case 'iommufd':
+    case 'access':
       return f;
     default: {
       const never: never = f;

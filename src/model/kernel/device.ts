@@ -100,7 +100,7 @@ function linkDevice(tx: Tx, c: CtxId, d: DeviceIdx, idevId: ObjectId, hwpt: Obje
 
 /** Allocates an auto-domain HWPT on `ioas` (iommufd_hw_pagetable_alloc(): the HWPT holds an IOAS reference). */
 function allocAutoHwpt(tx: Tx, c: CtxId, ioas: ObjectId): ObjectId {
-  const id = createObject(tx, c, { type: 'HWPT_PAGING', ioas, auto: true }, 0);
+  const id = createObject(tx, c, { type: 'HWPT_PAGING', ioas, auto: true, mock: false }, 0);
   const parent = ioasOf(tx, c, ioas);
   if (parent === undefined) throw new Error('model bug: auto HWPT parent vanished');
   putObj(tx, c, ioas, { ...parent, users: parent.users + 1, hwptList: [...parent.hwptList, id] });
@@ -162,6 +162,7 @@ function attachPhysical(
     }
     case 'DEVICE':
     case 'ACCESS':
+    case 'SELFTEST':
       return failure('EINVAL');
     default: {
       const never: never = pt;

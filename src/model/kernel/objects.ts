@@ -2,6 +2,7 @@
 // kernel-side destroy. main.c _iommufd_object_alloc(): xa_alloc with XA_FLAGS_ALLOC1 gives the lowest free id >= 1.
 import { type CtxId, type ObjectId, objectId } from '../ids.ts';
 import type { HwptObject, Ictx, IoasObject, IommufdObject } from '../state.ts';
+import { destroyMockDevice } from './mock.ts';
 import { emit, lowestFree, replaceAt, type Tx, trimTrailing } from './tx.ts';
 
 export function ctxOf(tx: Tx, c: CtxId): Ictx {
@@ -39,7 +40,8 @@ export type NewObject =
   | Omit<IoasObject, 'serial' | 'users'>
   | Omit<HwptObject, 'serial' | 'users'>
   | Omit<Extract<IommufdObject, { type: 'DEVICE' }>, 'serial' | 'users'>
-  | Omit<Extract<IommufdObject, { type: 'ACCESS' }>, 'serial' | 'users'>;
+  | Omit<Extract<IommufdObject, { type: 'ACCESS' }>, 'serial' | 'users'>
+  | Omit<Extract<IommufdObject, { type: 'SELFTEST' }>, 'serial' | 'users'>;
 
 /** Allocates the lowest free id and publishes the object (allocate + finalize), users = 1 + extraUsers. */
 export function createObject(tx: Tx, c: CtxId, o: NewObject, extraUsers: number): ObjectId {
@@ -52,7 +54,14 @@ export function createObject(tx: Tx, c: CtxId, o: NewObject, extraUsers: number)
   return id;
 }
 
-export const newIoas = (): NewObject => ({ type: 'IOAS', hwptList: [], areas: [], largePagesDisabled: false });
+export const newIoas = (): NewObject => ({
+  type: 'IOAS',
+  hwptList: [],
+  areas: [],
+  largePagesDisabled: false,
+  reserved: [],
+  allowed: [],
+});
 
 /**
  * Erases an object whose users count the caller has brought to 1 and runs the type's destroy:
@@ -77,6 +86,10 @@ export function eraseObject(tx: Tx, c: CtxId, id: ObjectId, by: 'user' | 'kernel
     }
     case 'ACCESS':
       if (o.ioas !== null) addUsers(tx, c, o.ioas, -1);
+      return;
+    case 'SELFTEST':
+      // selftest.c iommufd_selftest_destroy(): detach and unbind the mock device.
+      destroyMockDevice(tx, c, o.mock);
       return;
     case 'IOAS':
     case 'DEVICE':

@@ -22,6 +22,7 @@ export function foreignIoctl(file: OpenFile): Errno {
       return file.bound !== null ? 'ENOTTY' : 'EINVAL';
     case 'iommufd':
     case 'group':
+    case 'access':
       return 'ENOTTY';
     default: {
       const never: never = file;

@@ -327,6 +327,18 @@ function dispatch(c: Ctx, a: Action): OpResult {
     case 'VFIO_DEVICE_BIND_IOMMUFD':
     case 'VFIO_DEVICE_ATTACH_IOMMUFD_PT':
     case 'VFIO_DEVICE_DETACH_IOMMUFD_PT':
+    case 'IOMMU_OPTION':
+    case 'IOMMU_TEST_OP_MOCK_DOMAIN':
+    case 'IOMMU_TEST_OP_MOCK_DOMAIN_REPLACE':
+    case 'IOMMU_TEST_OP_CREATE_ACCESS':
+    case 'IOMMU_TEST_OP_ACCESS_REPLACE_IOAS':
+    case 'IOMMU_TEST_OP_ACCESS_PAGES':
+    case 'IOMMU_TEST_OP_DESTROY_ACCESS_PAGES':
+    case 'IOMMU_IOAS_IOVA_RANGES':
+    case 'IOMMU_IOAS_ALLOW_IOVAS':
+    case 'IOMMU_IOAS_COPY':
+    case 'IOMMU_TEST_OP_ADD_RESERVED':
+    case 'IOMMU_IOAS_MAP_USER_VA':
       return unmodelled(`${a.kind} is not a legacy VFIO operation`);
     default: {
       const never: never = a;

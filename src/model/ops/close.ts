@@ -1,5 +1,6 @@
 import type { ActionOf } from '../actions.ts';
 import type { FileId } from '../ids.ts';
+import { releaseAccessFile } from '../kernel/access.ts';
 import { ctxPut, releaseIfUnused } from '../kernel/ctxRefs.ts';
 import { fileAt, lookupFd, removeFd, setFile } from '../kernel/files.ts';
 import { emit, type Tx } from '../kernel/tx.ts';
@@ -52,6 +53,9 @@ function release(tx: Tx, id: FileId): void {
       ctxPut(tx, file.bound);
       return;
     }
+    case 'access':
+      releaseAccessFile(tx, id, file);
+      return;
     default: {
       const never: never = file;
       throw new Error(`unreachable ${String(never)}`);

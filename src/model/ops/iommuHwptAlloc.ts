@@ -1,5 +1,6 @@
 import type { ActionOf } from '../actions.ts';
 import { objectId } from '../ids.ts';
+import { isMockIdev } from '../kernel/mock.ts';
 import { createObject, ctxOf, getObj, ioasOf, putObj } from '../kernel/objects.ts';
 import { target } from '../kernel/target.ts';
 import type { Tx } from '../kernel/tx.ts';
@@ -11,15 +12,24 @@ import { err, type OpResult, ok, unmodelled } from '../result.ts';
  * HWPT_PAGING pt_id asks for a nested HWPT, which without driver data is EOPNOTSUPP. The user HWPT holds an
  * IOAS reference, joins hwpt_list at allocation and is never picked by the auto-domain search.
  */
+const HWPT_ALLOC_NEST_PARENT = 1;
+
 export function iommuHwptAlloc(tx: Tx, a: ActionOf<'IOMMU_HWPT_ALLOC'>): OpResult {
   const t = target(tx, a.actor, a.fd, 'iommufd');
   if (!t.ok) return err(t.errno);
   if (!tx.sem.hwptAlloc) return err('ENOTTY');
+  const c = t.file.ctx;
   if (a.flags !== 0) {
     if (tx.sem.hwptAllocBadPtErrno === 'ENOENT') return err('EOPNOTSUPP');
-    return unmodelled('IOMMU_HWPT_ALLOC flags (nest parent, dirty tracking, PASID) are outside the model');
+    // v6.7+ iommufd_hwpt_alloc(): bits outside IOMMU_HWPT_ALLOC_{NEST_PARENT,DIRTY_TRACKING,PASID} and
+    // IOMMU_HWPT_FAULT_ID_VALID -> EOPNOTSUPP first. A NEST_PARENT paging HWPT for a selftest mock device
+    // (mock_domain_alloc_paging_flags() accepts it) behaves like flags 0 while nothing nests on it.
+    if ((a.flags & ~0xf) !== 0) return err('EOPNOTSUPP');
+    const dev = getObj(ctxOf(tx, c), a.dev_id);
+    const mockNestParent = a.flags === HWPT_ALLOC_NEST_PARENT && dev?.type === 'DEVICE' && isMockIdev(dev);
+    if (!mockNestParent && dev?.type === 'DEVICE')
+      return unmodelled('IOMMU_HWPT_ALLOC flags (nest parent, dirty tracking, PASID) are outside the model');
   }
-  const c = t.file.ctx;
   if (getObj(ctxOf(tx, c), a.dev_id)?.type !== 'DEVICE') return err('ENOENT');
   const pt = getObj(ctxOf(tx, c), a.pt_id);
   if (pt?.type !== 'IOAS') {
@@ -29,7 +39,9 @@ export function iommuHwptAlloc(tx: Tx, a: ActionOf<'IOMMU_HWPT_ALLOC'>): OpResul
   if (a.fault === 'hwpt_alloc') return err('ENOMEM');
   if (a.fault === 'copy_to_user') return err('EFAULT');
   const ioasId = objectId(a.pt_id);
-  const id = createObject(tx, c, { type: 'HWPT_PAGING', ioas: ioasId, auto: false }, 0);
+  const dev = getObj(ctxOf(tx, c), a.dev_id);
+  const mock = dev?.type === 'DEVICE' && isMockIdev(dev);
+  const id = createObject(tx, c, { type: 'HWPT_PAGING', ioas: ioasId, auto: false, mock }, 0);
   const ioas = ioasOf(tx, c, ioasId);
   if (ioas === undefined) throw new Error('model bug: HWPT parent vanished');
   putObj(tx, c, ioasId, { ...ioas, users: ioas.users + 1, hwptList: [...ioas.hwptList, id] });

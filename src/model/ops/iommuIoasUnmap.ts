@@ -1,5 +1,6 @@
 import type { ActionOf } from '../actions.ts';
 import { objectId } from '../ids.ts';
+import { notifyUnmap } from '../kernel/access.ts';
 import { isPageAligned, U64_MAX, unmapRange } from '../kernel/iopt.ts';
 import { ioasOf, putObj } from '../kernel/objects.ts';
 import { target } from '../kernel/target.ts';
@@ -24,6 +25,8 @@ export function iommuIoasUnmap(tx: Tx, a: ActionOf<'IOMMU_IOAS_UNMAP'>): OpResul
     if (!isPageAligned(a.iova) || !isPageAligned(a.length)) return unmodelled('sub-page IOVA alignment');
   }
   const r = all ? unmapRange(ioas.areas, 0, Number.MAX_VALUE) : unmapRange(ioas.areas, a.iova, a.iova + a.length - 1);
+  // iopt_unmap_iova_range(): an area pinned by an access first notifies it (iommufd_access_notify_unmap()).
+  for (const gone of ioas.areas) if (!r.areas.includes(gone)) notifyUnmap(tx, c, id, gone.iova, gone.last);
   putObj(tx, c, id, { ...ioas, areas: r.areas });
   if (r.unmapped > 0) emit(tx, { kind: 'dma_unmapped', ctx: c, ioas: id, bytes: r.unmapped });
   if (r.stop === 'bisected' || (!all && r.unmapped === 0)) return err('ENOENT');

@@ -1,6 +1,7 @@
 import { type ActionOf, VFIO_DMA_MAP_FLAG as F, MINSZ } from '../actions.ts';
 import { containerIoas } from '../kernel/compat.ts';
 import { insertArea, isPageAligned, overlaps } from '../kernel/iopt.ts';
+import { intersects, reservedRanges } from '../kernel/iovaGeometry.ts';
 import { ioasOf, putObj } from '../kernel/objects.ts';
 import { target } from '../kernel/target.ts';
 import { emit, type Tx } from '../kernel/tx.ts';
@@ -24,6 +25,9 @@ export function vfioIommuMapDma(tx: Tx, a: ActionOf<'VFIO_IOMMU_MAP_DMA'>): OpRe
   const ioas = ioasOf(tx, c, id);
   if (ioas === undefined) throw new Error('model bug: vfio_ioas is not a live IOAS');
   const last = a.iova + a.size - 1;
+  // iopt_check_iova(): a reserved range (a selftest mock domain's aperture, ADD_RESERVED) -> EINVAL.
+  const reserved = reservedRanges(tx, c, ioas);
+  if (reserved !== null && intersects(reserved, a.iova, last)) return err('EINVAL');
   if (overlaps(ioas.areas, a.iova, last)) return err('EEXIST');
   putObj(tx, c, id, { ...ioas, areas: insertArea(ioas.areas, { iova: a.iova, last }) });
   emit(tx, { kind: 'dma_mapped', ctx: c, ioas: id, ioasSerial: ioas.serial, iova: a.iova, length: a.size });

@@ -162,6 +162,20 @@ function call(a: Action, r: Answer, ctx: CContext): CStepCode {
     case 'VFIO_DEVICE_ATTACH_IOMMUFD_PT':
     case 'VFIO_DEVICE_DETACH_IOMMUFD_PT':
       return refuse(CDEV);
+    case 'IOMMU_OPTION':
+    case 'IOMMU_IOAS_IOVA_RANGES':
+    case 'IOMMU_IOAS_ALLOW_IOVAS':
+    case 'IOMMU_IOAS_COPY':
+    case 'IOMMU_IOAS_MAP_USER_VA':
+      return refuse(`${a.kind} is not rendered to C yet (scenario-only op)`);
+    case 'IOMMU_TEST_OP_MOCK_DOMAIN':
+    case 'IOMMU_TEST_OP_MOCK_DOMAIN_REPLACE':
+    case 'IOMMU_TEST_OP_CREATE_ACCESS':
+    case 'IOMMU_TEST_OP_ACCESS_REPLACE_IOAS':
+    case 'IOMMU_TEST_OP_ACCESS_PAGES':
+    case 'IOMMU_TEST_OP_DESTROY_ACCESS_PAGES':
+    case 'IOMMU_TEST_OP_ADD_RESERVED':
+      return refuse(`${a.kind}: the selftest ops are not rendered to C yet`);
     default: {
       const never: never = a;
       return never;
