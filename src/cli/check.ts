@@ -2,6 +2,7 @@
 // files for violations, exit 0 only when every verdict matches its expectation.
 import { join } from 'node:path';
 import { buildCounterexample, counterexampleFileName } from '../checker/counterexample.ts';
+import { type Coverage, randomCoverage } from '../checker/coverage.ts';
 import { DEFAULT_BOUNDS } from '../checker/iommufdExplore/bounds.ts';
 import { exploreIommufd } from '../checker/iommufdExplore/exploreIommufd.ts';
 import { type SearchOptions, type SearchOutcome, search } from '../checker/search.ts';
@@ -75,6 +76,7 @@ export function runCheck(args: readonly string[], io: Io): number {
       json: { type: 'boolean' },
       quiet: { type: 'boolean' },
       exhaustive: { type: 'boolean' },
+      coverage: { type: 'boolean' },
     },
     false,
   );
@@ -94,12 +96,17 @@ export function runCheck(args: readonly string[], io: Io): number {
   bar.finish();
   const elapsedMs = io.now() - started;
   const mismatches = rows.filter((r) => !r.match);
+  // --coverage: op x result over the sequences the mixed-scope searches generate, per profile.
+  const coverage =
+    values.coverage === true
+      ? Object.fromEntries(profiles.map((p) => [p.name, randomCoverage(p, 'mixed', opts)]))
+      : undefined;
   if (values.json === true) {
-    io.out(
-      `${JSON.stringify({ seed: opts.seed, runs: opts.runs, maxSteps: opts.maxSteps, elapsedMs, results: rows }, null, 2)}\n`,
-    );
+    const body = { seed: opts.seed, runs: opts.runs, maxSteps: opts.maxSteps, elapsedMs, results: rows };
+    io.out(`${JSON.stringify(coverage === undefined ? body : { ...body, coverage }, null, 2)}\n`);
   } else {
     io.out(renderTable(rows, opts, elapsedMs, totalSteps, io.color === true));
+    if (coverage !== undefined) io.out(`\n${renderCoverage(coverage)}`);
     if (profiles.some((p) => p.variants.some((v) => (VARIANTS as readonly string[]).includes(v)))) {
       io.out(`\nClaims x designs:\n\n${claimsTable(rows)}\n`);
     }
@@ -151,7 +158,7 @@ export function runSearches(
 }
 
 /** Explores each profile once at the default bounds and attaches the result to the state-invariant rows. */
-function withExhaustive(
+export function withExhaustive(
   rows: CheckRow[],
   props: readonly Property[],
   profiles: readonly Semantics[],
@@ -181,6 +188,23 @@ function withExhaustive(
     }
   });
   return out;
+}
+
+/** op x result counts, one line per op: `VFIO_GROUP_GET_DEVICE_FD  ok 812  EINVAL 95  ...` per profile. */
+function renderCoverage(coverage: Readonly<Record<string, Coverage>>): string {
+  const lines: string[] = ['Coverage of the random search (op: result count ...), per profile:'];
+  for (const [profile, table] of Object.entries(coverage)) {
+    lines.push(`  ${profile}`);
+    for (const [op, results] of Object.entries(table).sort()) {
+      lines.push(
+        `    ${op.padEnd(34)} ${Object.entries(results)
+          .sort((a, b) => b[1] - a[1])
+          .map(([r, n]) => `${r} ${n}`)
+          .join('  ')}`,
+      );
+    }
+  }
+  return `${lines.join('\n')}\n`;
 }
 
 export function renderTable(

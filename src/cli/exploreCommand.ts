@@ -145,6 +145,8 @@ export function runExplore(args: readonly string[], io: Io): number {
         `  ${p.code}: ${p.violated ? `VIOLATED, shortest counterexample ${v?.length} steps: ${v?.counterexample}` : `holds in every state within the bounds${p.vacuous ? ' (VACUOUS: its precondition is never reached)' : ''}`}\n`,
       );
     }
+    for (const v of violations)
+      if (v.counterexample !== null) io.out(`  to reproduce: npx ioas-check replay ${v.counterexample}\n`);
     for (const w of r.witnesses)
       io.out(`  witness "${w.name}": ${w.reached ? `reached in ${w.trace.length} steps` : 'NOT reached'}\n`);
     if (r.neverSucceeded.length > 0) io.out(`  ops that never succeeded: ${r.neverSucceeded.join(', ')}\n`);

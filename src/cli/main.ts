@@ -11,10 +11,10 @@ import { runReplay } from './replayCommand.ts';
 import { runReport } from './reportCommand.ts';
 
 const USAGE = `usage: ioas-check <command> [options]
-  check [--semantics S]... [--property P]... [--runs N] [--max-steps N] [--seed N] [--out DIR] [--json] [--quiet] [--exhaustive]
-  replay FILE... [--json]
+  check [--semantics S]... [--property P]... [--runs N] [--max-steps N] [--seed N] [--out DIR] [--json] [--quiet] [--exhaustive] [--coverage]
+  replay FILE... [--semantics S] [--json]
   render FILE [--format md|mermaid|itf|c]
-  report [--semantics S]... [--property P]... [--runs N] [--max-steps N] [--seed N] [--out DIR] [--from RESULTS.json]
+  report [--semantics S]... [--property P]... [--runs N] [--max-steps N] [--seed N] [--out DIR] [--from RESULTS.json] [--exhaustive] [--json] [--quiet]
   explore --semantics S [--property P]... [--groups N] [--devices N] [--mdev] [--noiommu] [--iommufds N] [--objects N] [--ids N] [--fds N] [--depth N] [--ops LIST] [--faults] [--full-states] [--symmetry] [--out DIR] [--json]
   diff --semantics A --vs B [--max-steps N] [--out DIR] [--json]
   differences [--semantics S]... [--runs N] [--max-steps N] [--seed N] [--out DIR] [--json]

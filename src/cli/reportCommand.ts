@@ -13,7 +13,7 @@ import { renderMermaid } from '../report/render/renderMermaid.ts';
 import { traceOf } from '../report/render/Trace.ts';
 import { reportMarkdown } from '../report/reportMarkdown.ts';
 import { nonNegativeInt, parse, positiveInt, propertyList, semanticsList } from './args.ts';
-import { type CheckRow, DEFAULT_MAX_STEPS, DEFAULT_RUNS, runSearches } from './check.ts';
+import { type CheckRow, DEFAULT_MAX_STEPS, DEFAULT_RUNS, runSearches, withExhaustive } from './check.ts';
 import { type Io, UsageError } from './io.ts';
 import { progress } from './progress.ts';
 import { writeAtomic } from './writeAtomic.ts';
@@ -59,6 +59,8 @@ export function runReport(args: readonly string[], io: Io): number {
       out: { type: 'string' },
       from: { type: 'string' },
       quiet: { type: 'boolean' },
+      json: { type: 'boolean' },
+      exhaustive: { type: 'boolean' },
     },
     false,
   );
@@ -76,14 +78,10 @@ export function runReport(args: readonly string[], io: Io): number {
     };
     cxDir = join(outDir, 'counterexamples');
     const bar = progress(io, values.quiet === true);
-    const { rows } = runSearches(
-      propertyList(values.property),
-      semanticsList(values.semantics, DEFAULT_PROFILES),
-      opts,
-      cxDir,
-      io,
-      bar,
-    );
+    const props = propertyList(values.property);
+    const profiles = semanticsList(values.semantics, DEFAULT_PROFILES);
+    const searched = runSearches(props, profiles, opts, cxDir, io, bar).rows;
+    const rows = values.exhaustive === true ? withExhaustive(searched, props, profiles, bar) : searched;
     bar.finish();
     results = { ...opts, rows };
   }
@@ -110,7 +108,14 @@ export function runReport(args: readonly string[], io: Io): number {
     return loaded.ok ? [loaded.value.file] : [];
   });
   writeAtomic(join(outDir, 'report.html'), reportHtml({ rows, counterexamples, title: 'ioas-check report' }));
-  io.out(`wrote ${join(outDir, 'report.md')} and ${join(outDir, 'report.html')}\n`);
+  const files = [
+    join(outDir, 'report.md'),
+    join(outDir, 'report.html'),
+    ...results.rows.flatMap((r) => (r.counterexample === null ? [] : [r.counterexample])),
+  ];
+  if (values.json === true)
+    io.out(`${JSON.stringify({ report: files[0], html: files[1], counterexamples: files.slice(2) }, null, 2)}\n`);
+  else if (values.quiet !== true) io.out(`wrote ${files[0]} and ${files[1]}\n`);
   return 0;
 }
 

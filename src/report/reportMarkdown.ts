@@ -26,8 +26,15 @@ const link = (input: ReportInput, file: string | null, text: string) =>
 
 function verdictCell(input: ReportInput, r: CheckRow): string {
   const mark = r.match ? '' : ' ⚠ unexpected';
-  if (r.verdict === 'holds') return `holds (${r.runs} runs, ${r.steps} steps)${mark}`;
-  return `**violated** — ${link(input, r.counterexample, `${r.length}-step counterexample`)}${mark}`;
+  const x = r.exhaustive;
+  const ex =
+    x === undefined
+      ? ''
+      : x.verdict === 'holds'
+        ? `; exhaustive: holds in all ${x.states} states to depth ${x.depth}${x.vacuous ? ' (vacuous)' : ''}`
+        : `; exhaustive: shortest counterexample ${x.shortest} steps`;
+  if (r.verdict === 'holds') return `holds (${r.runs} random runs, ${r.steps} steps${ex})${mark}`;
+  return `**violated** — ${link(input, r.counterexample, `${r.length}-step counterexample`)}${ex}${mark}`;
 }
 
 export function reportMarkdown(input: ReportInput): string {
