@@ -6,7 +6,7 @@ import { loadCounterexample } from '../src/checker/loadCounterexample.ts';
 import { replayCounterexample } from '../src/checker/replay.ts';
 
 const dir = join(import.meta.dirname, '..', 'counterexamples');
-const files = readdirSync(dir).filter((f) => f.endsWith('.json'));
+const files = readdirSync(dir).filter((f) => f.endsWith('.json') && !f.endsWith('.itf.json'));
 
 describe('saved counterexamples', () => {
   it('exist', () => {

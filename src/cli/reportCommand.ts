@@ -86,20 +86,16 @@ export function runReport(args: readonly string[], io: Io): number {
     results = { ...opts, rows };
   }
   for (const r of results.rows) if (r.counterexample !== null) writeRenderings(r.counterexample);
-  const linkBase = cxDir === '' ? '' : `${relative(outDir, cxDir)}/`;
-  const rows =
-    cxDir === ''
-      ? results.rows.map((r) => ({
-          ...r,
-          counterexample: r.counterexample === null ? null : relative(outDir, r.counterexample),
-        }))
-      : results.rows;
+  // Counterexample paths relative to the report, so its links work wherever the folder is published.
+  const rows = results.rows.map((r) => ({
+    ...r,
+    counterexample: r.counterexample === null ? null : relative(outDir, r.counterexample),
+  }));
   const md = reportMarkdown({
     rows,
     seed: results.seed,
     runs: results.runs,
     maxSteps: results.maxSteps,
-    linkBase: cxDir === '' ? '' : linkBase,
   });
   writeAtomic(join(outDir, 'report.md'), md);
   const counterexamples = results.rows.flatMap((r) => {

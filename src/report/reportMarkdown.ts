@@ -12,17 +12,11 @@ export interface ReportInput {
   readonly seed: number;
   readonly runs: number;
   readonly maxSteps: number;
-  /** Path prefix from the report to the counterexample files. */
-  readonly linkBase: string;
 }
 
-const link = (input: ReportInput, file: string | null, text: string) =>
-  file === null
-    ? text
-    : `[${text}](${input.linkBase}${file
-        .split('/')
-        .pop()
-        ?.replace(/\.json$/, '.md')})`;
+/** Links go to the counterexample's Markdown twin; `file` is relative to the report. */
+const link = (_input: ReportInput, file: string | null, text: string) =>
+  file === null ? text : `[${text}](${file.replace(/\.json$/, '.md')})`;
 
 function verdictCell(input: ReportInput, r: CheckRow): string {
   const mark = r.match ? '' : ' ⚠ unexpected';
