@@ -2,7 +2,7 @@
 // `check --json` results of an earlier run) and writes DIR/report.md and DIR/report.html with the counterexamples beside it, each
 // also as ITF JSON, a Mermaid diagram and, where the trace allows, a C reproducer.
 import { readFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { basename, join, relative } from 'node:path';
 import { loadCounterexample } from '../checker/loadCounterexample.ts';
 import { DEFAULT_SEED } from '../checker/seed.ts';
 import { DEFAULT_PROFILES } from '../model/semantics.ts';
@@ -85,7 +85,9 @@ export function runReport(args: readonly string[], io: Io): number {
     bar.finish();
     results = { ...opts, rows };
   }
-  for (const r of results.rows) if (r.counterexample !== null) writeRenderings(r.counterexample);
+  // The renderings go into the report folder (beside the counterexamples when the search ran here).
+  const renderDir = join(outDir, 'counterexamples');
+  for (const r of results.rows) if (r.counterexample !== null) writeRenderings(r.counterexample, renderDir);
   // Counterexample paths relative to the report, so its links work wherever the folder is published.
   const rows = results.rows.map((r) => ({
     ...r,
@@ -116,10 +118,10 @@ export function runReport(args: readonly string[], io: Io): number {
 }
 
 /** Beside each counterexample: `<name>.itf.json`, `<name>.mmd` and, where the trace is expressible, `<name>.c`. */
-function writeRenderings(jsonPath: string): void {
+function writeRenderings(jsonPath: string, dir: string): void {
   const loaded = loadCounterexample(readFileSync(jsonPath, 'utf8'));
   if (!loaded.ok) throw new UsageError(`${jsonPath}: ${loaded.error}`);
-  const stem = jsonPath.replace(/\.json$/, '');
+  const stem = join(dir, basename(jsonPath).replace(/\.json$/, ''));
   const itf = renderItf(loaded.value, jsonPath);
   if (itf.ok) writeAtomic(`${stem}.itf.json`, `${JSON.stringify(itf.value, null, 2)}\n`);
   const trace = traceOf(loaded.value);

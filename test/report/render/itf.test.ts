@@ -11,7 +11,7 @@ import { traceOf } from '../../../src/report/render/Trace.ts';
 import { expressibleCounterexample } from './expressibleTrace.ts';
 
 const dir = join(import.meta.dirname, '..', '..', '..', 'counterexamples');
-const files = readdirSync(dir).filter((f) => f.endsWith('.json'));
+const files = readdirSync(dir).filter((f) => f.endsWith('.json') && !f.endsWith('.itf.json'));
 
 function load(text: string): LoadedCounterexample {
   const r = loadCounterexample(text);

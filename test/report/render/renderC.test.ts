@@ -15,7 +15,7 @@ import { Script } from '../../helpers/script.ts';
 import { expressibleScript, scriptTrace } from './expressibleTrace.ts';
 
 const dir = join(import.meta.dirname, '..', '..', '..', 'counterexamples');
-const files = readdirSync(dir).filter((f) => f.endsWith('.json'));
+const files = readdirSync(dir).filter((f) => f.endsWith('.json') && !f.endsWith('.itf.json'));
 const PROFILES = ['v6.2', 'v6.3', 'v6.6', 'latest'];
 
 const hasGcc = spawnSync('gcc', ['--version']).status === 0;
