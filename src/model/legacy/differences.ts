@@ -84,6 +84,12 @@ export function classifyDifference(
     case 'VFIO_IOMMU_MAP_DMA':
     case 'VFIO_IOMMU_UNMAP_DMA':
     case 'VFIO_IOMMU_GET_INFO':
+      if (legacy.kind === 'errno' && compat.kind === 'errno' && legacy.errno === compat.errno) {
+        return R(
+          '§5',
+          `a failed ${a.kind} writes size back in compat (vfio_compat.c copies unmap.size on every return past the lookup), never in type1`,
+        );
+      }
       if (phase === 'grouped')
         return R('#21', `${a.kind} with a group before SET_IOMMU: EINVAL vs works on the compat IOAS`);
       if (phase === 'empty' && (k?.dma.length ?? 0) === 0 && isErr(legacy, 'EINVAL') && isErr(compat, 'ENODEV')) {
