@@ -42,6 +42,18 @@ const COMPAT_OUTLIVES_GROUPS = R(
   'search; vfio_compat.c iommufd_vfio_compat_set_no_iommu() gives EINVAL while vfio_ioas is set',
 );
 
+const NO_NOIOMMU_V62 = D(
+  'D3',
+  'v6.2 compat has no no-IOMMU support: a no-IOMMU group joins like a normal one (mixing allowed, SET_IOMMU(NOIOMMU) EINVAL)',
+  'Kconfig IOMMUFD_VFIO_CONTAINER help in v6.2 lists "no-IOMMU support" among the gaps (removed in v6.3 with c9a397cee9f5)',
+);
+
+const GROUP_NOT_PINNED = R(
+  'N3',
+  'closing the group fd while a device fd is open releases the group in compat mode (an iommufd-mode device fd takes no reference on the group file), so the group can be opened again; a legacy device fd pins the group file (EBUSY)',
+  'search; group.c: only vfio_group_use_container() does get_file(group->opened_file)',
+);
+
 /** The class of the first disagreement: `legacyBefore` is the legacy world before the step; `groupKind` tells
  * a group's kind (iommu, noiommu, emulated), needed to name two of the classes. */
 export function classifyDifference(
@@ -72,6 +84,7 @@ export function classifyDifference(
       if (phase === 'empty' && legacy.kind === 'ok' && legacy.ret === 1) return NOIOMMU_STICKY;
       break;
     case 'VFIO_SET_IOMMU':
+      if (a.type === VFIO_EXT.VFIO_NOIOMMU_IOMMU && k?.noiommu === true && isOk(legacy)) return NO_NOIOMMU_V62;
       if (phase === 'empty')
         return R(
           '#16',
@@ -152,6 +165,7 @@ export function classifyDifference(
     case 'VFIO_GROUP_SET_CONTAINER':
       if (isErr(legacy, 'EPERM') && isErr(compat, 'EINVAL'))
         return R('#14', 'mixing no-IOMMU and normal groups in one container: EPERM vs EINVAL');
+      if (isErr(legacy, 'EPERM') && isOk(compat)) return NO_NOIOMMU_V62;
       if (isOk(legacy) && isErr(compat, 'EINVAL')) {
         const id = legacyBefore.fdTables[a.actor]?.[a.fd];
         const g = id === undefined ? undefined : legacyBefore.files[id];
@@ -159,6 +173,8 @@ export function classifyDifference(
       }
       break;
     case 'open_group':
+      if (isErr(legacy, 'EBUSY') && isOk(compat)) return GROUP_NOT_PINNED;
+      break;
     case 'close':
     case 'pass_fd':
     case 'open':
