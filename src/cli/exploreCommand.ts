@@ -123,6 +123,7 @@ export function runExplore(args: readonly string[], io: Io): number {
       collisionProbability: x.collisionProbability,
       coverage: r.coverage,
       neverSucceeded: r.neverSucceeded,
+      neverEnabled: r.neverEnabled,
       witnesses: r.witnesses.map((w) => ({
         name: w.name,
         reached: w.reached,
@@ -150,6 +151,7 @@ export function runExplore(args: readonly string[], io: Io): number {
     for (const w of r.witnesses)
       io.out(`  witness "${w.name}": ${w.reached ? `reached in ${w.trace.length} steps` : 'NOT reached'}\n`);
     if (r.neverSucceeded.length > 0) io.out(`  ops that never succeeded: ${r.neverSucceeded.join(', ')}\n`);
+    if (r.neverEnabled.length > 0) io.out(`  ops never enabled: ${r.neverEnabled.join(', ')}\n`);
   }
   if (values.json === true)
     io.out(`${JSON.stringify(profiles.length === 1 ? reports[0] : { results: reports }, null, 2)}\n`);

@@ -12,6 +12,8 @@ export const BUG_FLAGS = [
   'bug-emulated-unbind-skipped',
   'bug-attached-at-bind',
   'bug-compat-not-stored',
+  // B3: reachable from userspace only where a device can attach by HWPT id (cdev, v6.6+).
+  'bug-hwpt-list-double-add',
   // Race bugs, read by the threaded model (src/model/threads/threadSemantics.ts): B4, B5, B6.
   'bug-auto-domain-early-unlock',
   'bug-destroy-takes-ref',
@@ -67,6 +69,8 @@ export interface Semantics {
   /** Early RFC vfio_compat.c (nicolinc/iommufd @00d74b2f): create_compat_ioas() never stored ictx->vfio_ioas,
    * so every SET_CONTAINER made a fresh IOAS and VFIO never found one. */
   readonly bugCompatNotStored: boolean;
+  /** B3 (b4ff830eca09, CVE-2023-54043): the first device attached by HWPT id adds the HWPT to hwpt_list twice. */
+  readonly bugHwptListDoubleAdd: boolean;
 }
 
 type VariantFlags =
@@ -75,7 +79,8 @@ type VariantFlags =
   | 'uapiComment'
   | 'bugEmulatedUnbindSkipped'
   | 'bugAttachedAtBind'
-  | 'bugCompatNotStored';
+  | 'bugCompatNotStored'
+  | 'bugHwptListDoubleAdd';
 
 const BASE: Record<KernelVersion, Omit<Semantics, 'name' | 'variants' | VariantFlags>> = {
   'v6.2': {
@@ -174,6 +179,7 @@ export function parseSemantics(name: string): ParseResult {
       bugEmulatedUnbindSkipped: variants.includes('bug-emulated-unbind-skipped'),
       bugAttachedAtBind: variants.includes('bug-attached-at-bind'),
       bugCompatNotStored: variants.includes('bug-compat-not-stored'),
+      bugHwptListDoubleAdd: variants.includes('bug-hwpt-list-double-add'),
     },
   };
 }

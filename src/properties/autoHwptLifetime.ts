@@ -1,4 +1,5 @@
 import { liveCtxs, objectsOf } from '../model/inspect.ts';
+import { expecting } from './expecting.ts';
 import { HOLDS, invariantMonitor, type Property } from './Property.ts';
 
 export const autoHwptLifetime: Property = {
@@ -11,7 +12,14 @@ export const autoHwptLifetime: Property = {
   },
   kind: 'state invariant',
   scope: 'mixed',
-  expected: () => HOLDS,
+  expected: expecting(() => HOLDS, {
+    'bug-hwpt-list-double-add': {
+      verdict: 'violated',
+      reason:
+        'known kernel bug B3, injected: the first device attached by HWPT id adds the HWPT to its IOAS hwpt_list twice (list corruption)',
+      citation: 'v6.2.0-6.2.2 device.c iommufd_device_do_attach(); fixed by b4ff830eca09 (CVE-2023-54043)',
+    },
+  }),
   check: {
     kind: 'monitor',
     create: () =>

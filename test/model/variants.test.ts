@@ -71,3 +71,17 @@ describe('bug flags', () => {
     expect(s.getDeviceFd('qemu', 4, 'dev1')).toBe('ENODEV');
   });
 });
+
+describe('+bug-hwpt-list-double-add (B3)', () => {
+  it('adds a user HWPT to its IOAS list a second time on the first attach by HWPT id', () => {
+    const s = new Script('latest+bug-hwpt-list-double-add');
+    s.open('tool', '/dev/iommu');
+    s.openCdev('tool', 'dev0');
+    s.bind('tool', 4, 3);
+    s.ioasAlloc('tool', 3);
+    s.hwptAlloc('tool', 3, 1, 2);
+    expect(s.attachPt('tool', 4, 3)).toBe('0 {pt_id: 3}');
+    const ioas = s.world.ctxs[0]?.objects[2];
+    expect(ioas?.type === 'IOAS' && ioas.hwptList).toEqual([3, 3]);
+  });
+});

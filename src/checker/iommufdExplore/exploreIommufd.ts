@@ -20,6 +20,8 @@ export interface IommufdExploreResult {
   readonly coverage: Readonly<Record<string, Readonly<Record<string, number>>>>;
   /** Ops in the action space that never returned anything but an error. */
   readonly neverSucceeded: readonly string[];
+  /** Ops in the bounds that no reachable state ever enabled (their fds never existed). */
+  readonly neverEnabled: readonly string[];
   readonly witnesses: readonly {
     readonly name: string;
     readonly reached: boolean;
@@ -165,7 +167,8 @@ export function exploreIommufd(
     return { code: p.code, violated: v !== undefined, message: v?.message ?? null, trace: v?.trace ?? [], vacuous };
   });
   const neverSucceeded = Object.keys(coverage).filter((op) => (coverage[op]?.['ok'] ?? 0) === 0);
-  return { result, coverage, neverSucceeded, witnesses, properties };
+  const neverEnabled = [...b.ops].filter((op) => coverage[op] === undefined);
+  return { result, coverage, neverSucceeded, neverEnabled, witnesses, properties };
 }
 
 export { formatResult };

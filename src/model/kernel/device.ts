@@ -157,6 +157,13 @@ function attachPhysical(
     case 'HWPT_PAGING': {
       const e = attachError(tx, c, d, ptId as ObjectId, fault);
       if (e !== null) return failure(e);
+      // +bug-hwpt-list-double-add (B3, v6.2.0-6.2.2 iommufd_device_do_attach(), fixed by b4ff830eca09): the
+      // first device attached by HWPT id list_add()s the HWPT to its IOAS's hwpt_list a second time.
+      if (tx.sem.bugHwptListDoubleAdd && pt.users === 1) {
+        const parent = ioasOf(tx, c, pt.ioas);
+        if (parent !== undefined)
+          putObj(tx, c, pt.ioas, { ...parent, hwptList: [...parent.hwptList, ptId as ObjectId] });
+      }
       linkDevice(tx, c, d, idevId, ptId as ObjectId, false);
       return success(ptId as ObjectId);
     }
