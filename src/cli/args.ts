@@ -51,3 +51,16 @@ export function propertyList(vs: readonly string[] | undefined): Property[] {
     return p;
   });
 }
+
+/** The flags every command that runs the random search takes (check, report). */
+export const SEARCH_FLAGS = {
+  semantics: { type: 'string', multiple: true },
+  property: { type: 'string', multiple: true },
+  runs: { type: 'string' },
+  'max-steps': { type: 'string' },
+  seed: { type: 'string' },
+  out: { type: 'string' },
+  json: { type: 'boolean' },
+  quiet: { type: 'boolean' },
+  exhaustive: { type: 'boolean' },
+} as const;

@@ -11,7 +11,7 @@ import { DEFAULT_PROFILES, type Semantics, VARIANTS } from '../model/semantics.t
 import type { Property } from '../properties/Property.ts';
 import { claimsTable } from '../report/claimsTable.ts';
 import { counterexampleMarkdown } from '../report/counterexampleMarkdown.ts';
-import { nonNegativeInt, parse, positiveInt, propertyList, semanticsList } from './args.ts';
+import { nonNegativeInt, parse, positiveInt, propertyList, SEARCH_FLAGS, semanticsList } from './args.ts';
 import type { Io } from './io.ts';
 import { type Progress, progress } from './progress.ts';
 import { writeAtomic } from './writeAtomic.ts';
@@ -64,22 +64,7 @@ function row(o: SearchOutcome, file: string | null): CheckRow {
 }
 
 export function runCheck(args: readonly string[], io: Io): number {
-  const { values } = parse(
-    args,
-    {
-      semantics: { type: 'string', multiple: true },
-      property: { type: 'string', multiple: true },
-      runs: { type: 'string' },
-      'max-steps': { type: 'string' },
-      seed: { type: 'string' },
-      out: { type: 'string' },
-      json: { type: 'boolean' },
-      quiet: { type: 'boolean' },
-      exhaustive: { type: 'boolean' },
-      coverage: { type: 'boolean' },
-    },
-    false,
-  );
+  const { values } = parse(args, { ...SEARCH_FLAGS, coverage: { type: 'boolean' } }, false);
   const profiles = semanticsList(values.semantics, DEFAULT_PROFILES);
   const props = propertyList(values.property);
   const opts: SearchOptions = {

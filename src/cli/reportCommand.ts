@@ -12,7 +12,7 @@ import { renderItf } from '../report/render/renderItf.ts';
 import { renderMermaid } from '../report/render/renderMermaid.ts';
 import { traceOf } from '../report/render/Trace.ts';
 import { reportMarkdown } from '../report/reportMarkdown.ts';
-import { nonNegativeInt, parse, positiveInt, propertyList, semanticsList } from './args.ts';
+import { nonNegativeInt, parse, positiveInt, propertyList, SEARCH_FLAGS, semanticsList } from './args.ts';
 import { type CheckRow, DEFAULT_MAX_STEPS, DEFAULT_RUNS, runSearches, withExhaustive } from './check.ts';
 import { type Io, UsageError } from './io.ts';
 import { progress } from './progress.ts';
@@ -48,22 +48,7 @@ function readResults(file: string): Results {
 }
 
 export function runReport(args: readonly string[], io: Io): number {
-  const { values } = parse(
-    args,
-    {
-      semantics: { type: 'string', multiple: true },
-      property: { type: 'string', multiple: true },
-      runs: { type: 'string' },
-      'max-steps': { type: 'string' },
-      seed: { type: 'string' },
-      out: { type: 'string' },
-      from: { type: 'string' },
-      quiet: { type: 'boolean' },
-      json: { type: 'boolean' },
-      exhaustive: { type: 'boolean' },
-    },
-    false,
-  );
+  const { values } = parse(args, { ...SEARCH_FLAGS, from: { type: 'string' } }, false);
   const outDir = values.out ?? 'report';
   let results: Results;
   let cxDir: string;

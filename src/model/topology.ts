@@ -63,35 +63,24 @@ export function makeTopology(input: TopologyInput): Topology {
   return { groups, devices, actors: input.actors ?? DEFAULT_ACTORS };
 }
 
+const DEFAULT_GROUPS: TopologyInput['groups'] = [
+  { name: 'g0', devices: [{ name: 'dev0', kind: 'physical' }] },
+  {
+    name: 'g1',
+    devices: [
+      { name: 'dev1', kind: 'physical' },
+      { name: 'dev2', kind: 'physical' },
+    ],
+  },
+  { name: 'g2', devices: [{ name: 'mdev0', kind: 'emulated' }] },
+];
+
 /** The default: a group with one device, a group with two devices, an mdev. */
-export const DEFAULT_TOPOLOGY: Topology = makeTopology({
-  groups: [
-    { name: 'g0', devices: [{ name: 'dev0', kind: 'physical' }] },
-    {
-      name: 'g1',
-      devices: [
-        { name: 'dev1', kind: 'physical' },
-        { name: 'dev2', kind: 'physical' },
-      ],
-    },
-    { name: 'g2', devices: [{ name: 'mdev0', kind: 'emulated' }] },
-  ],
-});
+export const DEFAULT_TOPOLOGY: Topology = makeTopology({ groups: DEFAULT_GROUPS });
 
 /** The default topology plus a no-IOMMU group (enable_unsafe_noiommu_mode=1). */
 export const NOIOMMU_TOPOLOGY: Topology = makeTopology({
-  groups: [
-    { name: 'g0', devices: [{ name: 'dev0', kind: 'physical' }] },
-    {
-      name: 'g1',
-      devices: [
-        { name: 'dev1', kind: 'physical' },
-        { name: 'dev2', kind: 'physical' },
-      ],
-    },
-    { name: 'g2', devices: [{ name: 'mdev0', kind: 'emulated' }] },
-    { name: 'g3', noiommu: true, devices: [{ name: 'nidev0', kind: 'physical' }] },
-  ],
+  groups: [...DEFAULT_GROUPS, { name: 'g3', noiommu: true, devices: [{ name: 'nidev0', kind: 'physical' }] }],
 });
 
 export const withActors = (t: Topology, actors: readonly ActorSpec[]): Topology => ({ ...t, actors });
