@@ -16,7 +16,7 @@ import type { Io } from './io.ts';
 import { type Progress, progress } from './progress.ts';
 import { writeAtomic } from './writeAtomic.ts';
 
-export const DEFAULT_RUNS = 4000;
+export const DEFAULT_RUNS = 3000;
 export const DEFAULT_MAX_STEPS = 60;
 
 /** What exhaustive exploration at the default bounds said about a state invariant (check --exhaustive). */
@@ -114,7 +114,7 @@ export function runSearches(
   for (const p of props) {
     for (const sem of profiles) {
       bar.update(rows.length, total, `${p.code} on ${sem.name}`, totalSteps);
-      const o = search(p, sem, opts, io.now);
+      const o = search(p, sem, { ...opts, runs: opts.runs * (p.runsScale ?? 1) }, io.now);
       totalSteps += o.steps;
       let file: string | null = null;
       if (o.verdict === 'violated' && o.found.run.violation !== null) {

@@ -74,6 +74,9 @@ export interface Property {
   readonly scope: Scope;
   readonly expected: (sem: Semantics) => Expectation;
   readonly check: Check;
+  /** Multiplies the run budget of `check` for this property (default 1): for violations that need a rare
+   * interleaving, so that the default search still finds them. */
+  readonly runsScale?: number;
 }
 
 export const HOLDS: Expectation = { verdict: 'holds' };

@@ -10,6 +10,7 @@ import { failedOpenLeavesNoTrace } from './failedOpenLeavesNoTrace.ts';
 import { legacyCompatIoasStable } from './legacyCompatIoasStable.ts';
 import { noKernelWarn } from './noKernelWarn.ts';
 import { nonInterference } from './nonInterference.ts';
+import { noUnfinalizedRef } from './noUnfinalizedRef.ts';
 import { noUseAfterFree } from './noUseAfterFree.ts';
 import { openAtomicity } from './openAtomicity.ts';
 import { openCountBalance } from './openCountBalance.ts';
@@ -40,6 +41,7 @@ export const PROPERTIES: readonly Property[] = [
   qemuShapedCompatMatchesType1,
   openAtomicity,
   noUseAfterFree,
+  noUnfinalizedRef,
 ];
 
 export const propertyByCode = (code: string): Property | undefined => PROPERTIES.find((p) => p.code === code);

@@ -264,6 +264,7 @@ describe('property fixtures', () => {
       'auto-hwpt-lifetime',
       'open-atomicity',
       'no-use-after-free',
+      'no-unfinalized-ref',
     ];
     const covered = new Set([...Object.keys(FIXTURES), ...forged]);
     expect(PROPERTIES.map((p) => p.code).filter((c) => !covered.has(c))).toEqual([]);

@@ -8,7 +8,6 @@ import type { Action } from '../../../src/model/actions.ts';
 import { actorId, deviceIdx, fd, groupIdx } from '../../../src/model/ids.ts';
 import { formatResult } from '../../../src/model/result.ts';
 import { type Semantics, semantics } from '../../../src/model/semantics.ts';
-import { noUnfinalizedRef } from '../../../src/properties/noUnfinalizedRef.ts';
 import type { Property } from '../../../src/properties/Property.ts';
 import { propertyByCode } from '../../../src/properties/registry.ts';
 
@@ -31,8 +30,7 @@ const DESTROY_2: Action = { kind: 'IOMMU_DESTROY', actor: tool, fd: fd(3), id: 2
 
 /** Each entry is one step; an action equal to an in-flight one advances that thread (see inferCommand). */
 function run(code: string, profile: string | Semantics, steps: readonly Action[]) {
-  // no-unfinalized-ref is not in the registry yet (the random search rarely reaches it; see its file).
-  const p = code === noUnfinalizedRef.code ? noUnfinalizedRef : (propertyByCode(code) as Property);
+  const p = propertyByCode(code) as Property;
   const sem = typeof profile === 'string' ? semantics(profile) : profile;
   const r = runThreaded(p, { sem, topo }, { kind: 'actions', items: steps }, true);
   return { ...r, results: r.records.map((x) => formatResult(x.result)) };
