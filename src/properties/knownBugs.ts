@@ -41,6 +41,13 @@ export const KNOWN_BUGS: readonly KnownBug[] = [
     property: 'check-extension-consistent',
   },
   {
+    id: 'B4',
+    title: 'a new auto HWPT is put on ioas->hwpt_list and the mutex dropped before iommufd_object_finalize(); a concurrent open attaches to it',
+    fix: '31422dff187b (v6.6-rc1)',
+    profiles: ['v6.2', 'v6.3'],
+    property: 'no-unfinalized-ref',
+  },
+  {
     id: 'B6',
     title:
       'iommufd_put_object() touches destroy_rwsem after dropping users; a racing IOMMU_DESTROY frees the object in between (UAF)',
