@@ -42,7 +42,8 @@ export const KNOWN_BUGS: readonly KnownBug[] = [
   },
   {
     id: 'B4',
-    title: 'a new auto HWPT is put on ioas->hwpt_list and the mutex dropped before iommufd_object_finalize(); a concurrent open attaches to it',
+    title:
+      'a new auto HWPT is put on ioas->hwpt_list and the mutex dropped before iommufd_object_finalize(); a concurrent open attaches to it',
     fix: '31422dff187b (v6.6-rc1)',
     profiles: ['v6.2', 'v6.3'],
     property: 'no-unfinalized-ref',
