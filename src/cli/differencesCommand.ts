@@ -36,7 +36,7 @@ export function runDifferences(args: readonly string[], io: Io): number {
     const found = enumerateDifferences(sem, opts);
     const rows: string[][] = [];
     for (const f of found) {
-      const stem = `${f.cls.id.replace('#', 'row')}`;
+      const stem = f.cls.id.replace('#', 'row').replace('§', 'sec');
       const file = join(outDir, sem.name, `${stem}.json`);
       const cx = buildCounterexample({
         property: compatMatchesType1,
