@@ -7,6 +7,7 @@ import { DEFAULT_BOUNDS } from '../checker/iommufdExplore/bounds.ts';
 import { exploreIommufd } from '../checker/iommufdExplore/exploreIommufd.ts';
 import { type SearchOptions, type SearchOutcome, search } from '../checker/search.ts';
 import { DEFAULT_SEED } from '../checker/seed.ts';
+import { withLanes } from '../checker/threads/withLanes.ts';
 import { DEFAULT_PROFILES, type Semantics, VARIANTS } from '../model/semantics.ts';
 import type { Property } from '../properties/Property.ts';
 import { claimsTable } from '../report/claimsTable.ts';
@@ -119,19 +120,23 @@ export function runSearches(
       let file: string | null = null;
       if (o.verdict === 'violated' && o.found.run.violation !== null) {
         const stem = counterexampleFileName(p.code, sem.name);
-        const cx = buildCounterexample({
-          property: p,
-          semanticsName: sem.name,
-          expectation: p.expected(sem),
-          options: opts,
-          derivedSeed: o.found.seed,
-          path: o.found.path,
-          shrinks: o.found.numShrinks,
-          topology: o.found.topology,
-          records: o.found.run.records,
-          violation: o.found.run.violation,
-          fileStem: stem,
-        });
+        // Threaded runs carry each step's thread (lane) into the saved file.
+        const cx = withLanes(
+          buildCounterexample({
+            property: p,
+            semanticsName: sem.name,
+            expectation: p.expected(sem),
+            options: opts,
+            derivedSeed: o.found.seed,
+            path: o.found.path,
+            shrinks: o.found.numShrinks,
+            topology: o.found.topology,
+            records: o.found.run.records,
+            violation: o.found.run.violation,
+            fileStem: stem,
+          }),
+          o.found.run,
+        );
         file = join(outDir, `${stem}.json`);
         writeAtomic(file, `${JSON.stringify(cx, null, 2)}\n`);
         writeAtomic(join(outDir, `${stem}.md`), counterexampleMarkdown(cx));

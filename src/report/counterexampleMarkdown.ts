@@ -1,5 +1,6 @@
 // The Markdown twin of a counterexample file: what a reviewer reads on the list.
 import type { Counterexample } from '../checker/counterexample.ts';
+import { laneTable } from '../checker/threads/laneTable.ts';
 import { formatAction } from './formatAction.ts';
 import { table } from './markdownTable.ts';
 
@@ -14,6 +15,12 @@ function formatResultJson(r: unknown): string {
   if (o.errno !== undefined) return `${o.errno}${out}`;
   if (o.unmodelled !== undefined) return `not modelled: ${o.unmodelled}`;
   return `${o.ret}${out}`;
+}
+
+/** For a threaded counterexample: the same steps as one column per thread, read top to bottom. */
+function lanes(cx: Counterexample): string[] {
+  const t = laneTable(cx);
+  return t === null ? [] : ['Thread lanes (the interleaving):', '', t, ''];
 }
 
 export function counterexampleMarkdown(cx: Counterexample): string {
@@ -45,6 +52,7 @@ export function counterexampleMarkdown(cx: Counterexample): string {
     '',
     table(['step', 'actor', 'ioctl', 'result', 'what changed'], rows),
     '',
+    ...lanes(cx),
     '<details><summary>State after the last step</summary>',
     '',
     '```json',
