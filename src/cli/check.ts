@@ -17,7 +17,7 @@ import type { Io } from './io.ts';
 import { type Progress, progress } from './progress.ts';
 import { writeAtomic } from './writeAtomic.ts';
 
-export const DEFAULT_RUNS = 3000;
+export const DEFAULT_RUNS = 2500;
 export const DEFAULT_MAX_STEPS = 60;
 
 /** What exhaustive exploration at the default bounds said about a state invariant (check --exhaustive). */
