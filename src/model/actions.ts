@@ -178,6 +178,22 @@ export type Action =
 export type ActionKind = Action['kind'];
 export type ActionOf<K extends ActionKind> = Extract<Action, { readonly kind: K }>;
 
+/** The scenario-only kinds (see SCENARIO_ONLY_KINDS). */
+const SCENARIO_ONLY: readonly ActionKind[] = [
+  'IOMMU_OPTION',
+  'IOMMU_TEST_OP_MOCK_DOMAIN',
+  'IOMMU_TEST_OP_MOCK_DOMAIN_REPLACE',
+  'IOMMU_TEST_OP_CREATE_ACCESS',
+  'IOMMU_TEST_OP_ACCESS_REPLACE_IOAS',
+  'IOMMU_TEST_OP_ACCESS_PAGES',
+  'IOMMU_TEST_OP_DESTROY_ACCESS_PAGES',
+  'IOMMU_IOAS_IOVA_RANGES',
+  'IOMMU_IOAS_ALLOW_IOVAS',
+  'IOMMU_IOAS_COPY',
+  'IOMMU_TEST_OP_ADD_RESERVED',
+  'IOMMU_IOAS_MAP_USER_VA',
+];
+
 export const ACTION_KINDS: readonly ActionKind[] = [
   'open',
   'open_group',
@@ -202,36 +218,12 @@ export const ACTION_KINDS: readonly ActionKind[] = [
   'VFIO_DEVICE_BIND_IOMMUFD',
   'VFIO_DEVICE_ATTACH_IOMMUFD_PT',
   'VFIO_DEVICE_DETACH_IOMMUFD_PT',
-  'IOMMU_OPTION',
-  'IOMMU_TEST_OP_MOCK_DOMAIN',
-  'IOMMU_TEST_OP_MOCK_DOMAIN_REPLACE',
-  'IOMMU_TEST_OP_CREATE_ACCESS',
-  'IOMMU_TEST_OP_ACCESS_REPLACE_IOAS',
-  'IOMMU_TEST_OP_ACCESS_PAGES',
-  'IOMMU_TEST_OP_DESTROY_ACCESS_PAGES',
-  'IOMMU_IOAS_IOVA_RANGES',
-  'IOMMU_IOAS_ALLOW_IOVAS',
-  'IOMMU_IOAS_COPY',
-  'IOMMU_TEST_OP_ADD_RESERVED',
-  'IOMMU_IOAS_MAP_USER_VA',
+  ...SCENARIO_ONLY,
 ];
 
 /** Kinds the random search never generates (weight 0): IOMMU_OPTION, the IOVA-range ioctls, COPY and the
  * selftest-only ops; kernel-selftest scenarios use them. */
-export const SCENARIO_ONLY_KINDS: ReadonlySet<ActionKind> = new Set<ActionKind>([
-  'IOMMU_OPTION',
-  'IOMMU_TEST_OP_MOCK_DOMAIN',
-  'IOMMU_TEST_OP_MOCK_DOMAIN_REPLACE',
-  'IOMMU_TEST_OP_CREATE_ACCESS',
-  'IOMMU_TEST_OP_ACCESS_REPLACE_IOAS',
-  'IOMMU_TEST_OP_ACCESS_PAGES',
-  'IOMMU_TEST_OP_DESTROY_ACCESS_PAGES',
-  'IOMMU_IOAS_IOVA_RANGES',
-  'IOMMU_IOAS_ALLOW_IOVAS',
-  'IOMMU_IOAS_COPY',
-  'IOMMU_TEST_OP_ADD_RESERVED',
-  'IOMMU_IOAS_MAP_USER_VA',
-]);
+export const SCENARIO_ONLY_KINDS: ReadonlySet<ActionKind> = new Set<ActionKind>(SCENARIO_ONLY);
 
 /** Ops a legacy VFIO application issues (/dev/vfio/vfio, group and container ioctls, fd passing). */
 export const LEGACY_KINDS: ReadonlySet<ActionKind> = new Set<ActionKind>([
