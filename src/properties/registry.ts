@@ -7,6 +7,7 @@ import { checkExtensionConsistent } from './checkExtensionConsistent.ts';
 import { closeAllLeavesNothing } from './closeAllLeavesNothing.ts';
 import { compatMatchesType1 } from './compatMatchesType1.ts';
 import { failedOpenLeavesNoTrace } from './failedOpenLeavesNoTrace.ts';
+import { kernelDestroySucceeds } from './kernelDestroySucceeds.ts';
 import { legacyCompatIoasStable } from './legacyCompatIoasStable.ts';
 import { noKernelWarn } from './noKernelWarn.ts';
 import { nonInterference } from './nonInterference.ts';
@@ -42,6 +43,7 @@ export const PROPERTIES: readonly Property[] = [
   openAtomicity,
   noUseAfterFree,
   noUnfinalizedRef,
+  kernelDestroySucceeds,
 ];
 
 export const propertyByCode = (code: string): Property | undefined => PROPERTIES.find((p) => p.code === code);

@@ -13,6 +13,8 @@ function formatResultJson(r: unknown): string {
           .join(', ')}}`
       : '';
   if (o.errno !== undefined) return `${o.errno}${out}`;
+  // A step of a threaded ioctl that has not returned yet is stored as "in flight on thread N: ..." (no result).
+  if (o.unmodelled?.startsWith('in flight') === true) return `(${o.unmodelled})`;
   if (o.unmodelled !== undefined) return `not modelled: ${o.unmodelled}`;
   return `${o.ret}${out}`;
 }

@@ -265,6 +265,7 @@ describe('property fixtures', () => {
       'open-atomicity',
       'no-use-after-free',
       'no-unfinalized-ref',
+      'kernel-destroy-succeeds',
     ];
     const covered = new Set([...Object.keys(FIXTURES), ...forged]);
     expect(PROPERTIES.map((p) => p.code).filter((c) => !covered.has(c))).toEqual([]);

@@ -28,7 +28,7 @@ import {
   type ThreadedWorld,
   type ThreadState,
 } from './ThreadedWorld.ts';
-import { doneWork, lockFree, newWork, releaseLocks, type Work } from './work.ts';
+import { doneWork, lockFree, newWork, readers, releaseLocks, type Work } from './work.ts';
 
 export interface ThreadStepOutcome {
   readonly tw: ThreadedWorld;
@@ -98,6 +98,7 @@ function start(tw: ThreadedWorld, action: Action, sem: Semantics, topo: Topology
     if (!locks.every((l) => lockFree(w, l))) return null;
     if (!own && foreignBlocked(tw, action, entered)) return null;
     const out = step(tw.world, action, sem, topo);
+    if (unbindWaits(tw, out.events, lane, sem, topo)) return null;
     return {
       tw: { ...tw, world: out.world },
       lane,
@@ -152,8 +153,10 @@ function advance(tw: ThreadedWorld, lane: number, sem: Semantics, topo: Topology
   if (t === undefined) return null;
   const w = newWork(tw, sem, topo);
   switch (t.prog) {
-    case 'open':
-      return outcome(w, lane, t.action, false, openAdvance(w, lane, t));
+    case 'open': {
+      const out = outcome(w, lane, t.action, false, openAdvance(w, lane, t));
+      return unbindWaits(tw, out.events, lane, sem, topo) ? null : out;
+    }
     case 'ioas_alloc':
       return outcome(w, lane, t.action, false, allocAdvance(w, t));
     case 'destroy':
@@ -165,6 +168,22 @@ function advance(tw: ThreadedWorld, lane: number, sem: Semantics, topo: Topology
       throw new Error(`unreachable ${String(never)}`);
     }
   }
+}
+
+/**
+ * iommufd_object_destroy_user() as vfio's unbind runs it waits for short-term holders of the object:
+ * down_write(&obj->destroy_rwsem) in v6.2-v6.6, iommufd_object_dec_wait_shortterm() (REMOVE_WAIT_SHORTTERM) from
+ * v6.7. A step whose unbind (device close, or a failed first open) destroys an object that another thread holds
+ * through iommufd_get_object() is therefore not enabled until that thread puts it. Only B5's users count
+ * (iommufd_ref_to_users(), which holds no short-term reference) escapes the wait.
+ */
+function unbindWaits(pre: ThreadedWorld, events: readonly ModelEvent[], lane: number, sem: Semantics, topo: Topology) {
+  for (const e of events) {
+    if (e.kind !== 'device_unbound' || e.id === null) continue;
+    const o = pre.world.ctxs[e.ctx]?.objects[e.id];
+    if (o !== undefined && readers(newWork(pre, sem, topo), e.ctx, o.serial, lane) > 0) return true;
+  }
+  return false;
 }
 
 /** Lanes whose next step can run now. */

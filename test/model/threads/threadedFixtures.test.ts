@@ -222,3 +222,78 @@ describe('no-unfinalized-ref (B4)', () => {
     expect(r.violation?.message).toMatch(/has not finalized/);
   });
 });
+
+/** qemu opens dev0 (DEVICE 2, fd 5); tool's IOMMU_DESTROY of id 2 starts; qemu closes the device fd. */
+function b5(profile: string | Semantics): readonly Action[] {
+  const sem = typeof profile === 'string' ? semantics(profile) : profile;
+  const openSteps = (sem.compatCreateAtOpen ? 5 : 4) + (sem.version === 'v6.2' || sem.version === 'v6.3' ? 1 : 0);
+  const destroyDev: Action = { kind: 'IOMMU_DESTROY', actor: tool, fd: fd(3), id: 2 };
+  const closeDev: Action = { kind: 'close', actor: qemu, fd: fd(5) };
+  return [...SETUP, ...Array<Action>(openSteps).fill(OPEN), destroyDev, closeDev, destroyDev];
+}
+
+describe('kernel-destroy-succeeds', () => {
+  const cases: readonly (readonly [string, string | Semantics])[] = [
+    ['v6.2', 'v6.2'],
+    ['v6.3', 'v6.3'],
+    ['latest+bug-destroy-takes-ref', withFlag('latest', 'bug-destroy-takes-ref')],
+  ];
+  for (const [name, profile] of cases) {
+    it(`fails on ${name}: a device close inside IOMMU_DESTROY's users-count window makes the unbind WARN (B5)`, () => {
+      const r = run('kernel-destroy-succeeds', profile, b5(profile));
+      expect(r.violation?.message).toBe(
+        'thread 1: the kernel destroy failed (iommufd_device_unbind: object 2 has 2 users); the object leaks while a user IOMMU_DESTROY holds a users count',
+      );
+      // The run stops at the violating step (the close); the user destroy never finishes.
+      expect(r.results.slice(-2)).toEqual([
+        'not modelled (in flight on thread 0: DEVICE 2 referenced (users + 1))',
+        '0',
+      ]);
+    });
+  }
+
+  for (const profile of ['v6.6', 'latest']) {
+    it(`holds on ${profile}: the racing IOMMU_DESTROY gets EBUSY and the unbind destroys DEVICE 2`, () => {
+      const r = run('kernel-destroy-succeeds', profile, b5(profile));
+      expect(r.violation).toBeNull();
+      expect(r.results.slice(-3)).toEqual(['EBUSY', '0', 'ENOENT']);
+    });
+  }
+});
+
+describe('a kernel destroy waits for short-term holders', () => {
+  it('a failed open’s unbind waits while another thread holds its DEVICE object through iommufd_get_object()', () => {
+    // Under +uapi-comment both groups keep compat id 1; once IOAS 1 is destroyed, dev0's DEVICE object reuses
+    // id 1 and dev1's open looks it up as its pt_id (a short-term reference). dev0's open then fails (EINVAL: id 1
+    // is not an IOAS or HWPT) and its unbind must wait for dev1's put (down_write(destroy_rwsem) /
+    // shortterm_users), not WARN: only B5's users count escapes that wait.
+    const sem = semantics('latest+uapi-comment');
+    const steps: Action[] = [
+      ...TWO_GROUPS,
+      { kind: 'pass_fd', actor: qemu, fd: fd(3), to: tool },
+      DESTROY_1,
+      OPEN,
+      OPEN_DEV1,
+      OPEN_DEV1,
+      OPEN_DEV1,
+      OPEN,
+      OPEN,
+      OPEN,
+      OPEN_DEV1,
+      OPEN,
+    ];
+    const r = run('kernel-destroy-succeeds', sem, steps);
+    expect(r.violation).toBeNull();
+    expect(r.results.slice(-9)).toEqual([
+      'not modelled (in flight on thread 0: bound)',
+      'not modelled (in flight on thread 1: bound)',
+      'not modelled (in flight on thread 1: cached compat id 1)',
+      'not modelled (in flight on thread 1: DEVICE 1 looked up (object #2))',
+      'not modelled (in flight on thread 0: cached compat id 1)',
+      'not modelled (in flight on thread 0: DEVICE 1 looked up (object #2))',
+      'not modelled (not enabled: VFIO_GROUP_GET_DEVICE_FD)',
+      'EINVAL',
+      'EINVAL',
+    ]);
+  });
+});
