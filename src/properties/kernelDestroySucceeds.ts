@@ -28,6 +28,8 @@ export const kernelDestroySucceeds: Property = {
   },
   kind: 'step property',
   scope: 'threaded',
+  // Default seed 42 finds B5 on v6.2 at run 2171 of 2500: doubled so that the default search keeps a margin.
+  runsScale: 2,
   expected: (sem) =>
     threadSemantics(sem).destroyWaits
       ? {

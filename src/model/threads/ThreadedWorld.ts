@@ -2,6 +2,7 @@
 // ioctls are in flight: threads (program counter and locals), the vfio mutexes they hold, short-term object
 // references, objects allocated but not yet finalized, and destroys waiting on destroy_rwsem.
 import type { Action, FaultPoint } from '../actions.ts';
+import type { Errno } from '../errno.ts';
 import type { CtxId, DeviceIdx, FileId, GroupIdx, ObjectId } from '../ids.ts';
 import type { OpResult } from '../result.ts';
 import { initialWorld, type World } from '../state.ts';
@@ -22,8 +23,9 @@ export interface OpenThread extends ThreadBase {
   readonly prog: 'open';
   /** compat_id: look up the compat IOAS id; compat_decide (v6.2): the new IOAS is allocated, decide under
    * xa_lock; attach_lookup: iommufd_get_object(pt_id); attach: attach under the lookup's short-term ref;
-   * hwpt_finalize (B4, v6.2-v6.5): the new auto HWPT is on hwpt_list, ioas->mutex dropped, not yet finalized. */
-  readonly pc: 'compat_id' | 'compat_decide' | 'attach_lookup' | 'attach' | 'hwpt_finalize';
+   * hwpt_finalize (B4, v6.2-v6.5): the new auto HWPT is on hwpt_list, ioas->mutex dropped, not yet finalized;
+   * unbind: the attach failed and put its reference, vfio's error path unbinds next. */
+  readonly pc: 'compat_id' | 'compat_decide' | 'attach_lookup' | 'attach' | 'hwpt_finalize' | 'unbind';
   readonly ctx: CtxId;
   readonly group: GroupIdx;
   readonly device: DeviceIdx;
@@ -34,6 +36,8 @@ export interface OpenThread extends ThreadBase {
   readonly reserved: ObjectId | null;
   /** B4: the auto HWPT this open created and has not finalized yet. */
   readonly autoHwpt: ObjectId | null;
+  /** pc unbind: the errno the failed attach returned, which the open returns after the unbind. */
+  readonly attachErrno: Errno | null;
 }
 
 /** IOMMU_IOAS_ALLOC between allocation (id reserved) and finalize. */

@@ -62,11 +62,11 @@ function fail(w: Work, t: OpenThread, errno: Errno, unbind: boolean, label: stri
 export function openFirstStep(
   w: Work,
   lane: number,
-  t0: Omit<OpenThread, 'pc' | 'ptId' | 'reserved' | 'autoHwpt'>,
+  t0: Omit<OpenThread, 'pc' | 'ptId' | 'reserved' | 'autoHwpt' | 'attachErrno'>,
 ): Stepped<OpenThread> {
   w.locks[`group_lock:${t0.group}`] = lane;
   w.locks[`dev_set:${t0.device}`] = lane;
-  const t: OpenThread = { ...t0, pc: 'compat_id', ptId: null, reserved: null, autoHwpt: null };
+  const t: OpenThread = { ...t0, pc: 'compat_id', ptId: null, reserved: null, autoHwpt: null, attachErrno: null };
   setDevice(w.tx, t.device, { openCount: deviceState(w.tx, t.device).openCount + 1 });
   const b = bindDevice(w.tx, t.device, t.ctx, t.fault);
   if (!b.ok) return fail(w, t, b.errno, false, 'bind failed');
@@ -146,6 +146,10 @@ export function openAdvance(w: Work, lane: number, t: OpenThread): Stepped<OpenT
       endShortTerm(w, t.lane, 'iommufd_device_attach');
       return finishOpen(w, t);
     }
+    case 'unbind': {
+      if (t.attachErrno === null) throw new Error('model bug: unbind without an attach errno');
+      return fail(w, t, t.attachErrno, true, `attach to ${t.ptId} failed`);
+    }
     default: {
       const never: never = t.pc;
       throw new Error(`unreachable ${String(never)}`);
@@ -174,6 +178,10 @@ function attachAndFinish(w: Work, t: OpenThread, held: boolean): Stepped<OpenThr
     decShortTerm(w, t.lane);
     endShortTerm(w, t.lane, 'iommufd_device_attach');
   }
+  // iommufd_device_attach() puts the lookup's reference before it returns the error; vfio unbinds afterwards,
+  // in a step of its own (the unbind waits for other threads' short-term references, see threadStep.ts).
+  if (!r.ok && held)
+    return cont({ ...t, pc: 'unbind', attachErrno: r.errno }, `attach to ${id} failed (${r.errno}), reference put`);
   if (!r.ok) return fail(w, t, r.errno, true, `attach to ${id} failed`);
   return finishOpen(w, t);
 }

@@ -279,19 +279,23 @@ describe('a kernel destroy waits for short-term holders', () => {
       OPEN,
       OPEN,
       OPEN,
+      OPEN,
+      OPEN_DEV1,
       OPEN_DEV1,
       OPEN,
     ];
     const r = run('kernel-destroy-succeeds', sem, steps);
     expect(r.violation).toBeNull();
-    expect(r.results.slice(-9)).toEqual([
+    expect(r.results.slice(-11)).toEqual([
       'not modelled (in flight on thread 0: bound)',
       'not modelled (in flight on thread 1: bound)',
       'not modelled (in flight on thread 1: cached compat id 1)',
       'not modelled (in flight on thread 1: DEVICE 1 looked up (object #2))',
       'not modelled (in flight on thread 0: cached compat id 1)',
       'not modelled (in flight on thread 0: DEVICE 1 looked up (object #2))',
+      'not modelled (in flight on thread 0: attach to 1 failed (EINVAL), reference put)',
       'not modelled (not enabled: VFIO_GROUP_GET_DEVICE_FD)',
+      'not modelled (in flight on thread 1: attach to 1 failed (EINVAL), reference put)',
       'EINVAL',
       'EINVAL',
     ]);
