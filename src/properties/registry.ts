@@ -9,6 +9,7 @@ import { compatMatchesType1 } from './compatMatchesType1.ts';
 import { failedOpenLeavesNoTrace } from './failedOpenLeavesNoTrace.ts';
 import { kernelDestroySucceeds } from './kernelDestroySucceeds.ts';
 import { legacyCompatIoasStable } from './legacyCompatIoasStable.ts';
+import { noDeadlock } from './noDeadlock.ts';
 import { noKernelWarn } from './noKernelWarn.ts';
 import { nonInterference } from './nonInterference.ts';
 import { noUnfinalizedRef } from './noUnfinalizedRef.ts';
@@ -44,6 +45,7 @@ export const PROPERTIES: readonly Property[] = [
   noUseAfterFree,
   noUnfinalizedRef,
   kernelDestroySucceeds,
+  noDeadlock,
 ];
 
 export const propertyByCode = (code: string): Property | undefined => PROPERTIES.find((p) => p.code === code);

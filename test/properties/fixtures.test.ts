@@ -266,6 +266,7 @@ describe('property fixtures', () => {
       'no-use-after-free',
       'no-unfinalized-ref',
       'kernel-destroy-succeeds',
+      'no-deadlock',
     ];
     const covered = new Set([...Object.keys(FIXTURES), ...forged]);
     expect(PROPERTIES.map((p) => p.code).filter((c) => !covered.has(c))).toEqual([]);

@@ -26,8 +26,8 @@ export type ScheduleItem =
  * schedule names only its preemption points (context bounding); N runs N steps and leaves it in flight. */
 export type RunLength = number | null;
 
-/** A StepInfo of a threaded run: the step's lane rides along as `thread`. */
-export type ThreadStepInfo = StepInfo & { readonly thread: LaneInfo };
+/** A StepInfo of a threaded run: the step's lane rides along as `thread`, the threaded world as `threaded`. */
+export type ThreadStepInfo = StepInfo & { readonly thread: LaneInfo; readonly threaded: ThreadedWorld };
 
 export interface ThreadedTraceRun extends TraceRun {
   /** Per executed step, its lane (parallel to `records` and `actions`). */
@@ -101,6 +101,7 @@ export function runThreaded(prop: Property, ctx: RunContext, source: Source, rec
       after: tw.world,
       events: out.events,
       thread: lane,
+      threaded: tw,
     };
     return monitor.step(info);
   };

@@ -186,6 +186,10 @@ function unbindWaits(pre: ThreadedWorld, events: readonly ModelEvent[], lane: nu
   return false;
 }
 
+/** The thread on `lane` cannot take its next step now (it waits on a lock, a holder or a destroy). */
+export const advanceBlocked = (tw: ThreadedWorld, lane: number, sem: Semantics, topo: Topology): boolean =>
+  advance(tw, lane, sem, topo) === null;
+
 /** Lanes whose next step can run now. */
 export function enabledLanes(tw: ThreadedWorld, sem: Semantics, topo: Topology): readonly number[] {
   const out: number[] = [];

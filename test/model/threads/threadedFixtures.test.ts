@@ -8,6 +8,7 @@ import type { Action } from '../../../src/model/actions.ts';
 import { actorId, deviceIdx, fd, groupIdx } from '../../../src/model/ids.ts';
 import { formatResult } from '../../../src/model/result.ts';
 import { type Semantics, semantics } from '../../../src/model/semantics.ts';
+import type { ThreadedWorld } from '../../../src/model/threads/ThreadedWorld.ts';
 import type { Property } from '../../../src/properties/Property.ts';
 import { propertyByCode } from '../../../src/properties/registry.ts';
 
@@ -299,5 +300,40 @@ describe('a kernel destroy waits for short-term holders', () => {
       'EINVAL',
       'EINVAL',
     ]);
+  });
+});
+
+describe('no-deadlock', () => {
+  // v6.2: SET holds IOAS 2 (short-term), DESTROY of 2 sleeps in down_write() waiting for it.
+  const steps = [...SETUP, ALLOC, ALLOC, SET_2, SET_2, DESTROY_2, DESTROY_2];
+  const monitorStep = (tw: ThreadedWorld) => {
+    const p = propertyByCode('no-deadlock') as Property;
+    if (p.check.kind !== 'monitor') throw new Error('no-deadlock is a monitor');
+    const sem = semantics('v6.2');
+    const m = p.check.create({ sem, topo });
+    const w = tw.world;
+    return m.step({
+      index: 0,
+      before: w,
+      action: DESTROY_2,
+      result: formatless,
+      after: w,
+      events: [],
+      threaded: tw,
+    } as never);
+  };
+  const formatless = { kind: 'ok', ret: 0, out: {} } as const;
+
+  it('holds while the destroy waits for a holder that is still running', () => {
+    const r = run('no-deadlock', 'v6.2', steps);
+    expect(r.violation).toBeNull();
+    expect(r.results.at(-1)).toBe('not modelled (in flight on thread 1: waits for in-flight holders of 2)');
+    expect(monitorStep(r.final)).toBeNull();
+  });
+
+  it('fails on a forged state where the holder is gone but its short-term reference stays', () => {
+    const r = run('no-deadlock', 'v6.2', steps);
+    const forged: ThreadedWorld = { ...r.final, threads: r.final.threads.map((t, i) => (i === 0 ? undefined : t)) };
+    expect(monitorStep(forged)).toBe('deadlock: every in-flight ioctl is blocked: thread 1 (IOMMU_DESTROY)');
   });
 });
