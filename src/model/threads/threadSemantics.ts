@@ -1,5 +1,5 @@
-// How each kernel version's object references behave under concurrency. Derived from the profile's version
-// because src/model/semantics.ts is owned elsewhere; each field should become a named flag there.
+// How each kernel version's object references behave under concurrency: derived from the profile's version,
+// plus the race-bug flags semantics.ts lists (BUG_FLAGS), which inject a bug into the other profiles.
 import type { Semantics } from '../semantics.ts';
 
 export interface ThreadSemantics {
@@ -25,9 +25,9 @@ export interface ThreadSemantics {
 }
 
 /**
- * Bug flags for the threaded model. semantics.ts does not list them yet, so parseSemantics() rejects them; once
- * it does, they reach here as variant names. B4 and B5 are the behaviour of v6.2/v6.3 already and B6 that of
- * v6.6; the flags inject them into the other profiles.
+ * Bug flags for the threaded model (also in semantics.ts BUG_FLAGS, so `--semantics latest+bug-...` parses).
+ * B4 and B5 are the behaviour of v6.2/v6.3 already and B6 that of v6.6; the flags inject them into the other
+ * profiles.
  */
 export const THREAD_BUG_FLAGS = [
   'bug-destroy-takes-ref',
