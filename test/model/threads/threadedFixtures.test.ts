@@ -37,6 +37,10 @@ function run(code: string, profile: string | Semantics, steps: readonly Action[]
   return { ...r, results: r.records.map((x) => formatResult(x.result)) };
 }
 
+/** The steps of a first open run to its fd: bind, (v6.2) allocate + decide, lookup, attach, (v6.2/v6.3) finalize. */
+const openStepsToFd = (sem: Semantics): number =>
+  (sem.compatCreateAtOpen ? 5 : 4) + (sem.version === 'v6.2' || sem.version === 'v6.3' ? 1 : 0);
+
 /** The open pauses after its compat id lookup; another thread destroys IOAS 1 and allocates a new IOAS 1. */
 function aba(profile: string): readonly Action[] {
   const destroySteps = semantics(profile).version === 'v6.2' || semantics(profile).version === 'v6.3' ? 2 : 1;
@@ -65,7 +69,7 @@ describe('open-atomicity', () => {
     it(`holds on ${profile} when the destroy and the allocation come after the open`, () => {
       const sem = semantics(profile);
       // bind, [allocate, decide | compat id], lookup, attach, [finalize the auto HWPT: B4 on v6.2-v6.5]
-      const steps = (sem.compatCreateAtOpen ? 5 : 4) + (sem.version === 'v6.2' || sem.version === 'v6.3' ? 1 : 0);
+      const steps = openStepsToFd(sem);
       const open = Array<Action>(steps).fill(OPEN);
       const r = run('open-atomicity', profile, [...SETUP, ...open, DESTROY_1, DESTROY_1, ALLOC, ALLOC]);
       expect(r.violation).toBeNull();
@@ -227,7 +231,7 @@ describe('no-unfinalized-ref (B4)', () => {
 /** qemu opens dev0 (DEVICE 2, fd 5); tool's IOMMU_DESTROY of id 2 starts; qemu closes the device fd. */
 function b5(profile: string | Semantics): readonly Action[] {
   const sem = typeof profile === 'string' ? semantics(profile) : profile;
-  const openSteps = (sem.compatCreateAtOpen ? 5 : 4) + (sem.version === 'v6.2' || sem.version === 'v6.3' ? 1 : 0);
+  const openSteps = openStepsToFd(sem);
   const destroyDev: Action = { kind: 'IOMMU_DESTROY', actor: tool, fd: fd(3), id: 2 };
   const closeDev: Action = { kind: 'close', actor: qemu, fd: fd(5) };
   return [...SETUP, ...Array<Action>(openSteps).fill(OPEN), destroyDev, closeDev, destroyDev];
