@@ -2,7 +2,9 @@
 // Each flag names one behavioural difference and cites where it comes from; ops read flags, never versions,
 // so a variant or a bug flag is just another combination of flags.
 
-export const KERNEL_VERSIONS = ['v6.2', 'v6.3', 'v6.6', 'latest'] as const;
+// v6.12 is the stable 6.12.y kernel the real-kernel lab boots (Debian 12's 6.12.118): mainline 6.12 plus the
+// stable backports the lab's source and runs show (each a flag below with its evidence).
+export const KERNEL_VERSIONS = ['v6.2', 'v6.3', 'v6.6', 'v6.12', 'latest'] as const;
 export type KernelVersion = (typeof KERNEL_VERSIONS)[number];
 
 /** Design alternatives from the 2022 review, applied on top of a kernel version. */
@@ -51,6 +53,15 @@ export interface Semantics {
   readonly bugCompatEmptyUnmapEnoent: boolean;
   /** B13: VFIO_CHECK_EXTENSION(TYPE1*) returns 1 in no_iommu_mode (v6.3 until 7147ec874ea0, Feb 2026). */
   readonly bugCheckExtensionTypeInNoIommu: boolean;
+  /** v6.11+ (996dc53ac289) ioas.c iommufd_ioas_map()/copy(): neither IOMMU_IOAS_MAP_READABLE nor WRITEABLE
+   * -> EINVAL; before, such a map was accepted. */
+  readonly mapNeedsReadOrWrite: boolean;
+  /** v6.11+ struct iommu_hwpt_alloc grew fault_id/__reserved2 (48 bytes; 24 in v6.6, where data_* did not exist
+   * yet in the model's accounting) and struct iommu_hw_info out_capabilities (40 bytes). */
+  readonly hwptAllocFaultId: boolean;
+  /** Until v6.13 (35890f85573c) the legacy type1 container accepts VFIO_TYPE1_NESTING_IOMMU (as type1v2) and
+   * CHECK_EXTENSION says 1 for it; from v6.13 it is gone (ENODEV / 0). */
+  readonly legacyType1Nesting: boolean;
   /** Design variant from the review (Kevin Tian, v2 07/11): VFIO caches the compat IOAS id per group at the
    * first device attach and attaches later opens to that id. Rejected by Jason Gunthorpe (Y20y6MnCn+pqXcnI). */
   readonly cachedCompatId: boolean;
@@ -96,6 +107,9 @@ const BASE: Record<KernelVersion, Omit<Semantics, 'name' | 'variants' | VariantF
     bugNoiommuOpenSkipsDfOpen: false,
     bugCompatEmptyUnmapEnoent: true,
     bugCheckExtensionTypeInNoIommu: false,
+    mapNeedsReadOrWrite: false,
+    hwptAllocFaultId: false,
+    legacyType1Nesting: true,
   },
   'v6.3': {
     version: 'v6.3',
@@ -110,6 +124,9 @@ const BASE: Record<KernelVersion, Omit<Semantics, 'name' | 'variants' | VariantF
     bugNoiommuOpenSkipsDfOpen: false,
     bugCompatEmptyUnmapEnoent: true,
     bugCheckExtensionTypeInNoIommu: true,
+    mapNeedsReadOrWrite: false,
+    hwptAllocFaultId: false,
+    legacyType1Nesting: true,
   },
   'v6.6': {
     version: 'v6.6',
@@ -124,6 +141,31 @@ const BASE: Record<KernelVersion, Omit<Semantics, 'name' | 'variants' | VariantF
     bugNoiommuOpenSkipsDfOpen: true,
     bugCompatEmptyUnmapEnoent: true,
     bugCheckExtensionTypeInNoIommu: true,
+    mapNeedsReadOrWrite: false,
+    hwptAllocFaultId: false,
+    legacyType1Nesting: true,
+  },
+  // Debian 12's 6.12.118 (the lab): the three 2025/2026 compat fixes are stable backports there, seen in its
+  // source: group.c vfio_df_group_open() calls vfio_df_open() for no-IOMMU devices too (B11 fixed);
+  // io_pagetable.c iopt_unmap_iova_range() starts at rc = 0 "If there are no mapped entries then success" and
+  // ioas.c iommufd_ioas_unmap() keeps ENOENT for itself (B12 fixed); vfio_compat.c
+  // iommufd_vfio_check_extension() returns !ictx->no_iommu_mode for TYPE1* (B13 fixed).
+  'v6.12': {
+    version: 'v6.12',
+    compatCreateAtOpen: false,
+    noIommuCompat: true,
+    cdev: true,
+    closeUsesDfIommufd: true,
+    emulatedAccessAtBind: true,
+    attachReplace: true,
+    hwptAlloc: true,
+    hwptAllocBadPtErrno: 'EINVAL',
+    bugNoiommuOpenSkipsDfOpen: false,
+    bugCompatEmptyUnmapEnoent: false,
+    bugCheckExtensionTypeInNoIommu: false,
+    mapNeedsReadOrWrite: true,
+    hwptAllocFaultId: true,
+    legacyType1Nesting: true,
   },
   latest: {
     version: 'latest',
@@ -138,6 +180,9 @@ const BASE: Record<KernelVersion, Omit<Semantics, 'name' | 'variants' | VariantF
     bugNoiommuOpenSkipsDfOpen: false,
     bugCompatEmptyUnmapEnoent: false,
     bugCheckExtensionTypeInNoIommu: false,
+    mapNeedsReadOrWrite: true,
+    hwptAllocFaultId: true,
+    legacyType1Nesting: false,
   },
 };
 

@@ -3,7 +3,7 @@
 import type { Errno } from '../model/errno.ts';
 import type { Topology } from '../model/topology.ts';
 
-export const SCENARIO_PROFILES = ['v6.2', 'v6.3', 'v6.6', 'latest'] as const;
+export const SCENARIO_PROFILES = ['v6.2', 'v6.3', 'v6.6', 'v6.12', 'latest'] as const;
 
 /** A literal number or a `$variable` (bound the first time it appears, compared after). */
 export type Value = { readonly kind: 'num'; readonly value: number } | { readonly kind: 'var'; readonly name: string };

@@ -30,7 +30,7 @@ describe('replay of scenario files', () => {
     const r = run(['replay', vfioIoas]);
     expect(r.code).toBe(0);
     expect(r.out.trim().split('\n')).toEqual(
-      ['v6.2', 'v6.3', 'v6.6', 'latest'].map((p) => `${vfioIoas}: ${p}: match (9 steps)`),
+      ['v6.2', 'v6.3', 'v6.6', 'v6.12', 'latest'].map((p) => `${vfioIoas}: ${p}: match (9 steps)`),
     );
   });
 

@@ -14,7 +14,7 @@ interface StructSize {
  * this profile (the ioctl itself then gives ENOTTY). struct iommu_test_cmd grew with the selftest (56/72 bytes)
  * and is not listed. */
 export function structSize(op: string, sem: Semantics): StructSize | null {
-  const hwptAllocSize = sem.version === 'latest' ? 48 : 24; // v6.7 data_type/len/uptr, v6.11 fault_id
+  const hwptAllocSize = sem.hwptAllocFaultId ? 48 : 24; // v6.7 data_type/len/uptr, v6.11 fault_id
   switch (op) {
     case 'IOMMU_DESTROY':
       return { min: 8, size: 8 };
@@ -37,7 +37,7 @@ export function structSize(op: string, sem: Semantics): StructSize | null {
     case 'IOMMU_HWPT_ALLOC':
       return sem.hwptAlloc ? { min: 24, size: hwptAllocSize } : null;
     case 'IOMMU_GET_HW_INFO':
-      return sem.hwptAlloc ? { min: 32, size: sem.version === 'latest' ? 40 : 32 } : null;
+      return sem.hwptAlloc ? { min: 32, size: sem.hwptAllocFaultId ? 40 : 32 } : null;
     default:
       return null;
   }

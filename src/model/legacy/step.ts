@@ -12,7 +12,7 @@ import type { Errno } from '../errno.ts';
 import type { FileId, GroupIdx } from '../ids.ts';
 import { PAGE_SIZE } from '../kernel/iopt.ts';
 import { err, type OpResult, ok, unmodelled } from '../result.ts';
-import type { KernelVersion } from '../semantics.ts';
+import { KERNEL_VERSIONS, type KernelVersion, semantics } from '../semantics.ts';
 import type { Topology } from '../topology.ts';
 import { Draft } from './draft.ts';
 import type { LegacyContainer, LegacyFile, LegacyWorld } from './state.ts';
@@ -47,9 +47,15 @@ function containerOf(
 
 const aligned = (n: number) => n % PAGE_SIZE === 0;
 
+/** Per version: does type1 still know VFIO_TYPE1_NESTING_IOMMU (Semantics.legacyType1Nesting)? */
+const NESTING = Object.fromEntries(KERNEL_VERSIONS.map((v) => [v, semantics(v).legacyType1Nesting])) as Record<
+  KernelVersion,
+  boolean
+>;
+
 /** 1.3 VFIO_CHECK_EXTENSION: depends on the phase; never fails. enable_unsafe_noiommu_mode=1 is assumed. */
 function checkExtension(c: Ctx, k: LegacyContainer, ext: number): number {
-  const nesting = c.version === 'latest' ? 0 : 1; // VFIO_TYPE1_NESTING_IOMMU removed in v6.13 (35890f85573c)
+  const nesting = NESTING[c.version] ? 1 : 0; // VFIO_TYPE1_NESTING_IOMMU removed in v6.13 (35890f85573c)
   const mdev = k.groups.some((g) => c.topo.groups[g]?.kind === 'emulated');
   switch (k.driver) {
     case 'none':
@@ -90,7 +96,7 @@ function setIommu(c: Ctx, a: ActionOf<'VFIO_SET_IOMMU'>): OpResult {
     if (a.type !== X.VFIO_NOIOMMU_IOMMU) return err('ENODEV');
     driver = 'noiommu';
   } else if (a.type === X.VFIO_TYPE1_IOMMU) driver = 'type1';
-  else if (a.type === X.VFIO_TYPE1v2_IOMMU || (a.type === X.VFIO_TYPE1_NESTING_IOMMU && c.version !== 'latest'))
+  else if (a.type === X.VFIO_TYPE1v2_IOMMU || (a.type === X.VFIO_TYPE1_NESTING_IOMMU && NESTING[c.version]))
     driver = 'type1v2';
   else return err('ENODEV');
   c.d.containers[r.container] = { ...k, driver };

@@ -19,7 +19,7 @@ export function iommuIoasCopy(tx: Tx, a: ActionOf<'IOMMU_IOAS_COPY'>): OpResult 
   if (!t.ok) return err(t.errno);
   if ((a.flags & ~(F.FIXED_IOVA | F.WRITEABLE | F.READABLE)) !== 0) return err('EOPNOTSUPP');
   if (a.length >= U64_MAX || a.src_iova >= U64_MAX || a.dst_iova >= U64_MAX) return err('EOVERFLOW');
-  if ((a.flags & (F.WRITEABLE | F.READABLE)) === 0 && tx.sem.version === 'latest') return err('EINVAL');
+  if ((a.flags & (F.WRITEABLE | F.READABLE)) === 0 && tx.sem.mapNeedsReadOrWrite) return err('EINVAL');
   const c = t.file.ctx;
   const src = ioasOf(tx, c, a.src_ioas_id);
   if (src === undefined) return err('ENOENT');

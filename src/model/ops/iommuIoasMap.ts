@@ -18,7 +18,7 @@ export function iommuIoasMap(tx: Tx, a: ActionOf<'IOMMU_IOAS_MAP'>): OpResult {
   if ((a.flags & ~(F.FIXED_IOVA | F.WRITEABLE | F.READABLE)) !== 0) return err('EOPNOTSUPP');
   // 996dc53ac289 "iommufd: Do not allow creating areas without READ or WRITE" (v6.11; the selftests' copy_area
   // and cmd_length changed with it): only the latest profile has the check; v6.2-v6.6 map with IOMMU_CACHE only.
-  if ((a.flags & (F.WRITEABLE | F.READABLE)) === 0 && tx.sem.version === 'latest') return err('EINVAL');
+  if ((a.flags & (F.WRITEABLE | F.READABLE)) === 0 && tx.sem.mapNeedsReadOrWrite) return err('EINVAL');
   const c = t.file.ctx;
   const ioas = ioasOf(tx, c, a.ioas_id);
   if (ioas === undefined) return err('ENOENT');

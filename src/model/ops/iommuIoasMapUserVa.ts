@@ -19,7 +19,7 @@ export function iommuIoasMapUserVa(tx: Tx, a: ActionOf<'IOMMU_IOAS_MAP_USER_VA'>
   if (!t.ok) return err(t.errno);
   if ((a.flags & ~(F.FIXED_IOVA | F.WRITEABLE | F.READABLE)) !== 0) return err('EOPNOTSUPP');
   if (a.length >= U64_MAX) return err('EOVERFLOW');
-  if ((a.flags & (F.WRITEABLE | F.READABLE)) === 0 && tx.sem.version === 'latest') return err('EINVAL');
+  if ((a.flags & (F.WRITEABLE | F.READABLE)) === 0 && tx.sem.mapNeedsReadOrWrite) return err('EINVAL');
   const c = t.file.ctx;
   const ioas = ioasOf(tx, c, a.ioas_id);
   if (ioas === undefined) return err('ENOENT');

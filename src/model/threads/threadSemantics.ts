@@ -44,6 +44,7 @@ function byVersion(sem: Semantics): ThreadSemantics {
       return { destroyWaits: true, putTouchesAfterDec: false, autoDomainEarlyUnlock: true };
     case 'v6.6':
       return { destroyWaits: false, putTouchesAfterDec: true, autoDomainEarlyUnlock: false };
+    case 'v6.12':
     case 'latest':
       return { destroyWaits: false, putTouchesAfterDec: false, autoDomainEarlyUnlock: false };
     default: {
