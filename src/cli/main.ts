@@ -5,6 +5,7 @@ import { runDiff } from './diffCommand.ts';
 import { runDifferences } from './differencesCommand.ts';
 import { runExplore } from './exploreCommand.ts';
 import { type Io, processIo, UsageError } from './io.ts';
+import { runKernel } from './kernelCommand.ts';
 import { runProperties, runSemantics } from './listCommands.ts';
 import { runRender } from './renderCommand.ts';
 import { runReplay } from './replayCommand.ts';
@@ -18,6 +19,8 @@ const USAGE = `usage: ioas-check <command> [options]
   explore --semantics S [--property P]... [--groups N] [--devices N] [--mdev] [--noiommu] [--iommufds N] [--objects N] [--ids N] [--fds N] [--depth N] [--ops LIST] [--faults] [--full-states] [--symmetry] [--out DIR] [--json]
   diff --semantics A --vs B [--max-steps N] [--out DIR] [--json]
   differences [--semantics S]... [--runs N] [--max-steps N] [--seed N] [--out DIR] [--json]
+  kernel setup [--flavour debian|test] [--cache DIR]
+  kernel replay FILE|DIR... [--flavour debian|test] [--cache DIR] [--json]
   properties [--json]
   semantics [--json]
 `;
@@ -30,6 +33,7 @@ const COMMANDS: Readonly<Record<string, (args: readonly string[], io: Io) => num
   diff: runDiff,
   explore: runExplore,
   report: runReport,
+  kernel: runKernel,
   properties: runProperties,
   semantics: runSemantics,
 };

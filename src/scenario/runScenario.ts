@@ -47,6 +47,27 @@ export function formatExpectation(e: Expectation): string {
   return `${e.kind === 'ret' ? e.ret : e.errno}${out}`;
 }
 
+/** What the lab sees of each step: the model's action (null when the step is not modelled or is refused by
+ * the size checks before an action exists), its result, and the worlds around it. */
+export interface ObservedStep {
+  readonly step: ScenarioStep;
+  readonly action: Action | null;
+  readonly result: OpResult;
+  readonly before: World;
+  readonly after: World;
+  /** $variables bound so far (model values). */
+  readonly vars: ReadonlyMap<string, number>;
+  /** The scenario name of each (actor, fd) open before the step. */
+  readonly fdNames: ReadonlyMap<string, string>;
+}
+
+export interface RunOptions {
+  /** Called after each step. */
+  readonly observe?: (o: ObservedStep) => void;
+  /** Do not stop at a mismatch: expectations only bind $variables (the lab compares with the kernel instead). */
+  readonly bindOnly?: boolean;
+}
+
 interface Env {
   world: World;
   readonly names: Map<string, { readonly actor: ActorId; readonly fd: Fd }>;
@@ -128,7 +149,13 @@ function values(s: Scenario, env: Env, st: ScenarioStep, spec: OpSpec): Values {
 }
 
 /** Builds and runs the step's action; the iommufd size-word checks run first, as iommufd_fops_ioctl() does. */
-function execute(s: Scenario, env: Env, st: ScenarioStep, profile: string): OpResult {
+function execute(
+  s: Scenario,
+  env: Env,
+  st: ScenarioStep,
+  profile: string,
+  built: { action: Action | null } = { action: null },
+): OpResult {
   const spec = OPS[st.op];
   if (spec === undefined) throw new ScenarioError(`unknown op ${st.op}`);
   const ai = s.topology.actors.findIndex((a) => a.name === st.actor);
@@ -145,6 +172,7 @@ function execute(s: Scenario, env: Env, st: ScenarioStep, profile: string): OpRe
   } else {
     body = spec.build(fd ?? mkFd(0), v);
   }
+  if (!('unmodelled' in body)) built.action = { ...body, actor } as Action;
   if (spec.ucmd && fd !== null && (st.size !== null || st.trailing.length > 0)) {
     const file = env.world.fdTables[actor]?.[fd];
     const size = structSize(st.op, sem);
@@ -162,6 +190,17 @@ function execute(s: Scenario, env: Env, st: ScenarioStep, profile: string): OpRe
   }
   return out.result;
 }
+
+/** Binds the $variables of an expectation's out fields from a result (first binding wins). */
+function bindVars(e: Expectation, r: OpResult, vars: Map<string, number>): void {
+  if (r.kind === 'unmodelled') return;
+  for (const [k, want] of Object.entries(e.out)) {
+    const got = r.out[k];
+    if (want.kind === 'var' && got !== undefined && !vars.has(want.name)) vars.set(want.name, got);
+  }
+}
+
+const fdKey = (actor: ActorId, fd: Fd): string => `${actor}:${fd}`;
 
 /** Compares a result with an expectation, binding $variables met for the first time. */
 function compare(e: Expectation, r: OpResult, returnsFd: boolean, vars: Map<string, number>): boolean {
@@ -187,7 +226,7 @@ function compare(e: Expectation, r: OpResult, returnsFd: boolean, vars: Map<stri
 }
 
 /** Runs `s` on `profile`; stops at the first step whose result differs from its expectation. */
-export function runScenario(s: Scenario, profile: string): ScenarioRun {
+export function runScenario(s: Scenario, profile: string, opts: RunOptions = {}): ScenarioRun {
   const env: Env = { world: initialWorld(s.topology), names: new Map(), vars: new Map() };
   const steps: StepReport[] = [];
   for (const st of s.steps) {
@@ -195,9 +234,18 @@ export function runScenario(s: Scenario, profile: string): ScenarioRun {
     let got: string;
     let match: boolean;
     try {
-      const r = execute(s, env, st, profile);
+      const before = env.world;
+      const fdNames = new Map([...env.names].map(([n, v]) => [fdKey(v.actor, v.fd), n]));
+      const built: { action: Action | null } = { action: null };
+      const r = execute(s, env, st, profile, built);
       got = formatResult(r);
-      match = e === null || compare(e, r, OPS[st.op]?.returnsFd ?? false, env.vars);
+      if (opts.bindOnly === true) {
+        if (e !== null) bindVars(e, r, env.vars);
+        match = true;
+      } else {
+        match = e === null || compare(e, r, OPS[st.op]?.returnsFd ?? false, env.vars);
+      }
+      opts.observe?.({ step: st, action: built.action, result: r, before, after: env.world, vars: env.vars, fdNames });
     } catch (x) {
       if (!(x instanceof ScenarioError)) throw x;
       got = `scenario error: ${x.message}`;

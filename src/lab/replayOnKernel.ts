@@ -1,0 +1,175 @@
+// `kernel replay`'s engine: plans every file, runs the sequences of each boot in one guest (booting again for
+// the rest when a sequence kills the guest), and compares every step with the model.
+import type { JsonValue } from '../checker/actionCodec.ts';
+import { compareResult, formatKernelResult, formatModelResult, type StepVerdict } from './compareResult.ts';
+import { isSplat, type KernelSequence, type KmsgLine, parseGuestOutput } from './kernelOutput.ts';
+import type { LabInstall } from './labCache.ts';
+import type { ContainerRun, LabBoot, LabSequence, LabSkip, Planned } from './labTypes.ts';
+import { runGuest } from './qemu.ts';
+
+export interface StepOutcome {
+  readonly index: number;
+  readonly op: string;
+  readonly model: string;
+  /** null: the step did not run on the kernel (the guest died before it, or the executor could not express it). */
+  readonly kernel: string | null;
+  readonly verdict: StepVerdict | 'not run';
+  readonly match: boolean;
+}
+
+export interface FirstDisagreement {
+  readonly index: number;
+  readonly op: string;
+  readonly line: string;
+  readonly model: string;
+  readonly kernel: string;
+  readonly modelBefore: JsonValue;
+  readonly modelAfter: JsonValue;
+  readonly kernelLog: readonly string[];
+}
+
+export interface FileOutcome {
+  readonly file: string;
+  readonly run: ContainerRun;
+  readonly semantics: string;
+  readonly boot: LabBoot;
+  readonly match: boolean;
+  readonly steps: readonly StepOutcome[];
+  readonly first: FirstDisagreement | null;
+  /** The guest died or hung inside this sequence: the console's last lines (an oops is a finding). */
+  readonly crash: string | null;
+  readonly kernelLog: readonly KmsgLine[];
+}
+
+export interface ReplayReport {
+  readonly release: string;
+  readonly flavour: string;
+  readonly outcomes: readonly FileOutcome[];
+  readonly skipped: readonly LabSkip[];
+  readonly boots: number;
+  readonly guestMs: number;
+  readonly elapsedMs: number;
+}
+
+/** Bounds one boot: TCG boots in about 5 s; a step takes milliseconds, a vfio-pci open up to a second. */
+const bootTimeoutMs = (steps: number): number => Math.min(600_000, 60_000 + steps * 250);
+
+function outcomeOf(seq: LabSequence, k: KernelSequence | undefined, crash: string | null): FileOutcome {
+  const steps: StepOutcome[] = [];
+  let first: FirstDisagreement | null = null;
+  for (const s of seq.steps) {
+    const model = formatModelResult(s.model, s.returnsFd);
+    const ks = k?.steps.get(s.index);
+    if (ks === undefined) {
+      steps.push({ index: s.index, op: s.op, model, kernel: k?.errors.get(s.index) ?? null, verdict: 'not run', match: false });
+      continue;
+    }
+    const verdict = compareResult(s.model, ks, s.returnsFd, s.fdOut);
+    const kernel = formatKernelResult(ks, s.model, s.returnsFd);
+    steps.push({ index: s.index, op: s.op, model, kernel, verdict, match: verdict === 'agree' });
+    if (verdict === 'disagree' && first === null) {
+      const st = s.state();
+      first = {
+        index: s.index,
+        op: s.op,
+        line: s.line,
+        model,
+        kernel,
+        modelBefore: st.before,
+        modelAfter: st.after,
+        kernelLog: (k?.kmsg ?? []).map((l) => `[step ${l.index}] ${l.line}`),
+      };
+    }
+  }
+  const match = crash === null && steps.every((s) => s.verdict === 'agree' || s.verdict === 'unmodelled');
+  return {
+    file: seq.file,
+    run: seq.run,
+    semantics: seq.semantics,
+    boot: seq.boot,
+    match,
+    steps,
+    first,
+    crash,
+    kernelLog: k?.kmsg ?? [],
+  };
+}
+
+export function batchText(seqs: readonly LabSequence[]): string {
+  return seqs.map((s) => `S ${s.id}\n${s.steps.map((x) => `${x.line}\n`).join('')}E\n`).join('');
+}
+
+/** Runs `planned` on `lab`: one boot per boot kind, again after a guest that died, until every sequence ran. */
+export function replayOnKernel(
+  lab: LabInstall,
+  planned: readonly Planned[],
+  progress: (msg: string) => void = () => {},
+): ReplayReport {
+  const t0 = Date.now();
+  const skipped: LabSkip[] = [];
+  const byBoot = new Map<LabBoot, LabSequence[]>();
+  for (const p of planned) {
+    if (p.kind === 'skip') skipped.push({ file: p.file, run: p.run, reason: p.reason });
+    else byBoot.set(p.seq.boot, [...(byBoot.get(p.seq.boot) ?? []), p.seq]);
+  }
+  const outcomes = new Map<string, FileOutcome>();
+  let boots = 0;
+  let guestMs = 0;
+  let release = lab.release;
+  for (const [boot, seqs] of byBoot) {
+    let rest = seqs;
+    while (rest.length > 0) {
+      const steps = rest.reduce((n, s) => n + s.steps.length, 0);
+      progress(`boot ${boots + 1} (${boot}): ${rest.length} sequences, ${steps} steps`);
+      const g = runGuest(lab, boot, batchText(rest), bootTimeoutMs(steps));
+      boots++;
+      guestMs += g.elapsedMs;
+      const out = parseGuestOutput(g.output);
+      if (out.release !== null) release = out.release;
+      let died: string | null = null;
+      const next: LabSequence[] = [];
+      for (const seq of rest) {
+        const k = out.sequences.get(seq.id);
+        if (died !== null || (k === undefined && !out.done)) {
+          next.push(seq);
+          continue;
+        }
+        if (k !== undefined && !k.ended && !out.done) {
+          // The guest stopped inside this sequence: a crash (or a hang) is a finding about this file.
+          const tail = g.console.split('\n').slice(-40).join('\n');
+          died = seq.id;
+          outcomes.set(seq.id, outcomeOf(seq, k, g.timedOut ? `the guest hung (no output for the rest of the run)\n${tail}` : tail));
+          continue;
+        }
+        outcomes.set(seq.id, outcomeOf(seq, k, null));
+      }
+      if (died === null && next.length === rest.length) {
+        // No sequence ran at all: the guest never reached the executor. One line naming the stage.
+        const tail = g.console.split('\n').filter((l) => l.trim() !== '').slice(-5).join(' | ');
+        throw new Error(
+          `the ${lab.flavour} guest (${boot} boot) ${g.timedOut ? 'did not finish within its bound' : 'stopped before running the batch'}: ${tail}`,
+        );
+      }
+      rest = next;
+    }
+  }
+  const order = planned.flatMap((p) => (p.kind === 'run' ? [p.seq.id] : []));
+  return {
+    release,
+    flavour: lab.flavour,
+    outcomes: order.flatMap((id) => {
+      const o = outcomes.get(id);
+      return o === undefined ? [] : [o];
+    }),
+    skipped,
+    boots,
+    guestMs,
+    elapsedMs: Date.now() - t0,
+  };
+}
+
+/** The kernel's own verdicts in a run: every WARN/BUG/KASAN/lockdep line, with its file and step. */
+export const splats = (r: ReplayReport): { file: string; run: ContainerRun; index: number; line: string }[] =>
+  r.outcomes.flatMap((o) =>
+    o.kernelLog.filter((l) => isSplat(l.line)).map((l) => ({ file: o.file, run: o.run, index: l.index, line: l.line })),
+  );
