@@ -513,6 +513,23 @@ static struct result op_ioas_copy(int fd)
 	return r;
 }
 
+static struct result op_get_hw_info(int fd)
+{
+	static unsigned char data[4096];
+	UCMD(struct iommu_hw_info, c);
+	c->flags = (uint32_t)u64("flags");
+	c->dev_id = (uint32_t)u64("dev_id");
+	c->data_len = has("data_len") ? (uint32_t)u64("data_len") : 0;
+	c->data_uptr = c->data_len ? (uintptr_t)data : u64("data_uptr");
+	ucmd_finish(sizeof(*c));
+	struct result r = done(ioctl(fd, IOMMU_GET_HW_INFO, c));
+
+	out_u64("data_len", c->data_len);
+	out_u64("out_data_type", c->out_data_type);
+	out_u64("out_capabilities", c->out_capabilities);
+	return r;
+}
+
 static struct result op_get_info(int fd)
 {
 	struct {
@@ -713,6 +730,8 @@ static struct result run_op(const char *op)
 		return op_allow_iovas(fd);
 	if (!strcmp(op, "IOMMU_IOAS_COPY"))
 		return op_ioas_copy(fd);
+	if (!strcmp(op, "IOMMU_GET_HW_INFO"))
+		return op_get_hw_info(fd);
 	if (!strcmp(op, "VFIO_GET_API_VERSION"))
 		return done(ioctl(fd, VFIO_GET_API_VERSION));
 	if (!strcmp(op, "VFIO_CHECK_EXTENSION"))

@@ -162,7 +162,9 @@ export function rawScenarioLine(
     if (r === null) return null;
     words.push(`fd=${r}`);
   } else if (spec.fd === 'iommufd') {
-    return null;
+    const r = fdRef('');
+    if (r === null) return null;
+    words.push(`fd=${r}`);
   }
   for (const [k, v] of Object.entries(st.args) as [string, Arg][]) {
     const type = spec.fields[k]?.type ?? 'num';

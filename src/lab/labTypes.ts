@@ -6,9 +6,11 @@ export const FLAVOURS = ['debian', 'test'] as const;
 export type Flavour = (typeof FLAVOURS)[number];
 
 /** `iommu`: the emulated Intel IOMMU with g0 (one edu), g1 (two edus behind a PCI bridge), g2 (an mtty mdev);
- * `noiommu`: no IOMMU, vfio's enable_unsafe_noiommu_mode=1, g3 (one edu); `mock`: no emulated IOMMU, for the
- * selftest mock driver (the test flavour only: its mock devices are refused by the Intel driver). */
-export type LabBoot = 'iommu' | 'noiommu' | 'mock';
+ * `noiommu`: no IOMMU, g3 (one edu); `mixed`: both, g3's edu behind a PCI expander bridge the IOMMU bypasses
+ * (slow: about a minute to boot); `mock`: no emulated IOMMU, for the selftest mock driver (the test flavour
+ * only: its mock devices are refused by the Intel driver). vfio runs with enable_unsafe_noiommu_mode=1 in every
+ * boot, as the model assumes. */
+export type LabBoot = 'iommu' | 'noiommu' | 'mixed' | 'mock';
 
 /** Which container a run stands for: the model's `/dev/vfio/vfio` as iommufd compat, or the legacy type1
  * container (compared with the legacy model). */

@@ -16,7 +16,7 @@ import { OPS } from '../scenario/opTable.ts';
 import { runScenario } from '../scenario/runScenario.ts';
 import type { Scenario } from '../scenario/Scenario.ts';
 import { actionLine, type EncodeContext, rawScenarioLine, sizeWords } from './encode.ts';
-import type { ContainerRun, FlavourCaps, LabStep, Planned } from './labTypes.ts';
+import type { ContainerRun, FlavourCaps, LabBoot, LabStep, Planned } from './labTypes.ts';
 import { bootFor, labSlots } from './slots.ts';
 
 /** The profile the lab's kernel is compared with. */
@@ -76,7 +76,12 @@ export function planScenario(file: string, s: Scenario, caps: FlavourCaps): Plan
     observe: (o) => {
       const st = o.step;
       const actor = s.topology.actors.findIndex((a) => a.name === st.actor);
+      // A left-out fd is the actor's only iommufd (as runScenario resolves it).
+      const table = o.before.fdTables[actor] ?? [];
+      const iommufds = table.flatMap((f, n) => (f !== undefined && o.before.files[f]?.kind === 'iommufd' ? [n] : []));
+      const onlyIommufd = iommufds.length === 1 ? iommufds[0] : undefined;
       const fdOfName = (name: string): number | undefined => {
+        if (name === '') return onlyIommufd;
         for (const [key, n] of o.fdNames) if (n === name) return Number(key.split(':')[1]);
         return undefined;
       };
@@ -154,7 +159,7 @@ function placement(
   used: ReadonlySet<GroupIdx>,
   mock: boolean,
   caps: FlavourCaps,
-): { readonly boot: 'iommu' | 'noiommu' | 'mock'; readonly ctx: EncodeContext } | { readonly reason: string } {
+): { readonly boot: LabBoot; readonly ctx: EncodeContext } | { readonly reason: string } {
   if (mock && !caps.testOps)
     return { reason: `selftest ops (IOMMU_TEST_OP_*) need CONFIG_IOMMUFD_TEST: the test flavour, not ${caps.flavour}` };
   const b = bootFor(topo, used, mock);

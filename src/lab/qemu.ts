@@ -33,6 +33,23 @@ export function machineArgs(boot: LabBoot): { readonly args: string[]; readonly 
         ],
         append: 'intel_iommu=on ioas_lab=iommu',
       };
+    case 'mixed':
+      // real-kernel-lab.md: default-bus-bypass-iommu=off keeps the root bus behind the IOMMU; the expander
+      // bridge with bypass_iommu=true puts its edu outside it, so vfio gives it a no-IOMMU group.
+      return {
+        args: [
+          '-M', 'q35,kernel-irqchip=split,default-bus-bypass-iommu=off',
+          '-device', 'intel-iommu,intremap=on,caching-mode=on',
+          '-device', 'edu',
+          '-device', 'pci-bridge,id=br1,chassis_nr=1',
+          '-device', 'edu,bus=br1,addr=1',
+          '-device', 'edu,bus=br1,addr=2',
+          '-device', 'pxb-pcie,id=pxb1,bus_nr=0x80,bypass_iommu=true',
+          '-device', 'pcie-root-port,id=rp1,bus=pxb1,chassis=2',
+          '-device', 'edu,bus=rp1',
+        ],
+        append: 'intel_iommu=on ioas_lab=mixed',
+      };
     case 'noiommu':
       return { args: ['-M', 'q35', '-device', 'edu'], append: 'intel_iommu=off ioas_lab=noiommu' };
     case 'mock':

@@ -58,7 +58,5 @@ export function bootFor(
   if (mock && (noiommu || iommu))
     return { reason: 'selftest mock devices and vfio groups in one sequence (they need different boots)' };
   if (mock) return { boot: 'mock' };
-  if (noiommu && iommu)
-    return { reason: 'a no-IOMMU group beside IOMMU groups in one sequence (the mixed boot is not part of the lab)' };
-  return { boot: noiommu ? 'noiommu' : 'iommu' };
+  return { boot: noiommu && iommu ? 'mixed' : noiommu ? 'noiommu' : 'iommu' };
 }
