@@ -4,10 +4,11 @@
 import { defaultCache, findLab } from '../lab/labCache.ts';
 import { FLAVOURS, type Flavour, type Planned } from '../lab/labTypes.ts';
 import { expandFiles, LabInputError, planFile } from '../lab/loadFiles.ts';
+import { LAB_PROFILE } from '../lab/plan.ts';
 import { qemuAvailable } from '../lab/qemu.ts';
 import { type FileOutcome, type ReplayReport, replayOnKernel, splats } from '../lab/replayOnKernel.ts';
 import { FLAVOUR_CAPS, setupLab } from '../lab/setup.ts';
-import { parse } from './args.ts';
+import { parse, semanticsList } from './args.ts';
 import { type Io, UsageError } from './io.ts';
 
 const flavourOf = (v: string | undefined): Flavour => {
@@ -42,15 +43,24 @@ function runSetup(args: readonly string[], io: Io): number {
 function runKernelReplay(args: readonly string[], io: Io): number {
   const { values, positionals } = parse(
     args,
-    { flavour: { type: 'string' }, cache: { type: 'string' }, json: { type: 'boolean' } },
+    {
+      flavour: { type: 'string' },
+      cache: { type: 'string' },
+      json: { type: 'boolean' },
+      semantics: { type: 'string' },
+    },
     true,
   );
   if (positionals.length === 0) throw new UsageError('kernel replay needs at least one file or directory');
   const flavour = flavourOf(values.flavour);
+  // The model the kernel is compared with: v6.12 (the lab's kernel) unless a reviewer asks which profile fits.
+  const profile =
+    semanticsList(values.semantics === undefined ? undefined : [values.semantics], [LAB_PROFILE])[0]?.name ??
+    LAB_PROFILE;
   const cache = values.cache ?? defaultCache();
   let planned: Planned[];
   try {
-    planned = expandFiles(positionals).flatMap((f) => planFile(f, FLAVOUR_CAPS[flavour]));
+    planned = expandFiles(positionals).flatMap((f) => planFile(f, FLAVOUR_CAPS[flavour], profile));
   } catch (e) {
     if (e instanceof LabInputError) throw new UsageError(e.message);
     throw e;
@@ -82,7 +92,14 @@ export function replayJson(r: ReplayReport): unknown {
       semantics: o.semantics,
       boot: o.boot,
       match: o.match,
-      steps: o.steps.map((s) => ({ index: s.index, op: s.op, model: s.model, kernel: s.kernel, match: s.match, verdict: s.verdict })),
+      steps: o.steps.map((s) => ({
+        index: s.index,
+        op: s.op,
+        model: s.model,
+        kernel: s.kernel,
+        match: s.match,
+        verdict: s.verdict,
+      })),
       ...(o.first === null ? {} : { firstDisagreement: o.first }),
       ...(o.crash === null ? {} : { crash: o.crash }),
     })),
@@ -109,16 +126,21 @@ export function replayText(r: ReplayReport): string {
     const w = Math.max(4, ...o.steps.map((s) => s.op.length));
     const wm = Math.max(5, ...o.steps.map((s) => s.model.length));
     for (const s of o.steps)
-      lines.push(`  ${String(s.index).padStart(3)} ${s.op.padEnd(w)}  model ${s.model.padEnd(wm)}  kernel ${s.kernel ?? '(not run)'}  ${mark(s)}`);
+      lines.push(
+        `  ${String(s.index).padStart(3)} ${s.op.padEnd(w)}  model ${s.model.padEnd(wm)}  kernel ${s.kernel ?? '(not run)'}  ${mark(s)}`,
+      );
     if (o.first !== null) {
-      lines.push(`  first disagreement, step ${o.first.index} (${o.first.op}): model ${o.first.model}, kernel ${o.first.kernel}`);
+      lines.push(
+        `  first disagreement, step ${o.first.index} (${o.first.op}): model ${o.first.model}, kernel ${o.first.kernel}`,
+      );
       lines.push(`  executor line: ${o.first.line}`);
       lines.push(`  model state before: ${JSON.stringify(o.first.modelBefore)}`);
       lines.push(`  model state after:  ${JSON.stringify(o.first.modelAfter)}`);
       lines.push(`  kernel log of the sequence:${o.first.kernelLog.length === 0 ? ' (nothing)' : ''}`);
       for (const l of o.first.kernelLog) lines.push(`    ${l}`);
     }
-    if (o.crash !== null) lines.push('  THE GUEST DIED in this sequence (a finding):', ...o.crash.split('\n').map((l) => `    ${l}`));
+    if (o.crash !== null)
+      lines.push('  THE GUEST DIED in this sequence (a finding):', ...o.crash.split('\n').map((l) => `    ${l}`));
   }
   if (r.skipped.length > 0) {
     lines.push('', `skipped (${r.skipped.length}; never counted as agreement):`);
@@ -139,7 +161,10 @@ export function replayText(r: ReplayReport): string {
 
 /** Steps agreeing / steps run, per folder of files (and legacy runs apart). */
 export function agreementTable(r: ReplayReport): string[] {
-  const groups = new Map<string, { files: number; agree: number; steps: number; unmodelled: number; disagree: number }>();
+  const groups = new Map<
+    string,
+    { files: number; agree: number; steps: number; unmodelled: number; disagree: number }
+  >();
   for (const o of r.outcomes) {
     const dir = o.file.includes('/') ? o.file.slice(0, o.file.lastIndexOf('/')) : '.';
     const key = o.run === 'legacy' ? `${dir} [legacy container]` : dir;

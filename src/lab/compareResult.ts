@@ -1,6 +1,6 @@
 // Compares the model's answer for a step with the kernel's: the return value (any fd for fd-returning ops),
 // the errno, and every out field the model reports. The kernel's side is shown in the model's notation.
-import { type OpResult, formatResult } from '../model/result.ts';
+import { formatResult, type OpResult } from '../model/result.ts';
 import { errnoName } from './errnoNames.ts';
 import type { KernelResult } from './labTypes.ts';
 

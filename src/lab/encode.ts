@@ -65,7 +65,9 @@ export function actionLine(a: Action, index: number, r: OpResult, ctx: EncodeCon
     case 'IOMMU_IOAS_MAP':
       return head(a.kind, a.fd) + kv({ ioas_id: a.ioas_id, flags: a.flags, iova: a.iova, length: a.length });
     case 'IOMMU_IOAS_MAP_USER_VA':
-      return head('IOMMU_IOAS_MAP', a.fd) + kv({ ioas_id: a.ioas_id, flags: a.flags, user_va: a.user_va, length: a.length });
+      return (
+        head('IOMMU_IOAS_MAP', a.fd) + kv({ ioas_id: a.ioas_id, flags: a.flags, user_va: a.user_va, length: a.length })
+      );
     case 'IOMMU_IOAS_UNMAP':
       return head(a.kind, a.fd) + kv({ ioas_id: a.ioas_id, iova: a.iova, length: a.length });
     case 'VFIO_GET_API_VERSION':

@@ -84,14 +84,25 @@ export function parseGuestOutput(text: string): GuestOutput {
         if (typeof o === 'object' && o !== null)
           for (const [k, v] of Object.entries(o as Record<string, unknown>)) out[k] = str(v);
         const index = num(j['i']);
-        seqOf(str(j['seq'])).steps.set(index, { index, op: str(j['op']), ret: num(j['ret']), errno: num(j['errno']), out });
+        seqOf(str(j['seq'])).steps.set(index, {
+          index,
+          op: str(j['op']),
+          ret: num(j['ret']),
+          errno: num(j['errno']),
+          out,
+        });
         break;
       }
       case 'error':
         seqOf(str(j['seq'])).errors.set(num(j['i']), str(j['message']));
         break;
       case 'kmsg':
-        seqOf(str(j['seq'])).kmsg.push({ seq: str(j['seq']), index: num(j['i']), level: num(j['level']), line: str(j['line']) });
+        seqOf(str(j['seq'])).kmsg.push({
+          seq: str(j['seq']),
+          index: num(j['i']),
+          level: num(j['level']),
+          line: str(j['line']),
+        });
         break;
       case 'end':
         seqOf(str(j['seq'])).ended = true;

@@ -23,7 +23,9 @@ export function findLab(cache: string, flavour: Flavour): LabInstall | { readonl
   const releaseFile = join(dir, 'release');
   for (const f of [capsFile, initramfs, releaseFile])
     if (!existsSync(f))
-      return { missing: `the ${flavour} lab is not set up in ${cache} (run: ioas-check kernel setup --flavour ${flavour})` };
+      return {
+        missing: `the ${flavour} lab is not set up in ${cache} (run: ioas-check kernel setup --flavour ${flavour})`,
+      };
   const release = readFileSync(releaseFile, 'utf8').trim();
   const kernel = flavour === 'debian' ? join(dir, 'root', 'boot', `vmlinuz-${release}`) : join(dir, 'bzImage');
   if (!existsSync(kernel)) return { missing: `the ${flavour} lab has no kernel image at ${kernel} (run setup again)` };

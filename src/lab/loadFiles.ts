@@ -8,7 +8,7 @@ import { loadCounterexample } from '../checker/loadCounterexample.ts';
 import type { Action } from '../model/actions.ts';
 import { looksLikeScenario, parseScenario } from '../scenario/parseScenario.ts';
 import type { FlavourCaps, Planned } from './labTypes.ts';
-import { planScenario, planTrace } from './plan.ts';
+import { LAB_PROFILE, planScenario, planTrace } from './plan.ts';
 
 /** A file that cannot be read or parsed: the caller turns it into a one-line exit 2. */
 export class LabInputError extends Error {}
@@ -34,7 +34,7 @@ export function expandFiles(args: readonly string[]): string[] {
   return files;
 }
 
-export function planFile(file: string, caps: FlavourCaps): Planned[] {
+export function planFile(file: string, caps: FlavourCaps, profile = LAB_PROFILE): Planned[] {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
@@ -50,7 +50,7 @@ export function planFile(file: string, caps: FlavourCaps): Planned[] {
   if (looksLikeScenario(json)) {
     const r = parseScenario(text);
     if (!r.ok) throw new LabInputError(`${file}: ${r.error}`);
-    return planScenario(file, r.value, caps);
+    return planScenario(file, r.value, caps, profile);
   }
   const o = json as Record<string, unknown>;
   if (o['format'] === 'ioas-check/diff@1') {
@@ -62,7 +62,7 @@ export function planFile(file: string, caps: FlavourCaps): Planned[] {
       if (!a.ok) throw new LabInputError(`${file}: ${a.error}`);
       actions.push(a.value);
     }
-    return planTrace(file, actions, topo, { scope: null, legacy: false }, caps);
+    return planTrace(file, actions, topo, { scope: null, legacy: false }, caps, profile);
   }
   const r = loadCounterexample(text);
   if (!r.ok) throw new LabInputError(`${file}: ${r.error}`);
@@ -71,7 +71,11 @@ export function planFile(file: string, caps: FlavourCaps): Planned[] {
     file,
     cx.actions,
     cx.topology,
-    { scope: cx.property.scope, legacy: cx.property.scope === 'legacy-reference' || cx.property.scope === 'qemu-shaped' },
+    {
+      scope: cx.property.scope,
+      legacy: cx.property.scope === 'legacy-reference' || cx.property.scope === 'qemu-shaped',
+    },
     caps,
+    profile,
   );
 }

@@ -46,21 +46,22 @@ const fdOutFields = (op: string): string[] => {
   return f === undefined ? [] : [f];
 };
 
-interface Draft {
-  readonly steps: LabStep[];
-  readonly used: Set<GroupIdx>;
-  mock: boolean;
-}
-
-/** Plans a conformance scenario: its steps as written, on the compat container. */
-export function planScenario(file: string, s: Scenario, caps: FlavourCaps): Planned[] {
+/** Plans a conformance scenario: its steps as written, on the compat container, against `profile`. */
+export function planScenario(file: string, s: Scenario, caps: FlavourCaps, profile = LAB_PROFILE): Planned[] {
   const run: ContainerRun = 'compat';
-  if (!s.profiles.includes(LAB_PROFILE))
-    return [{ kind: 'skip', file, run, reason: `the scenario does not apply to ${LAB_PROFILE} (it lists ${s.profiles.join(', ')})` }];
+  if (!s.profiles.includes(profile))
+    return [
+      {
+        kind: 'skip',
+        file,
+        run,
+        reason: `the scenario does not apply to ${profile} (it lists ${s.profiles.join(', ')})`,
+      },
+    ];
   // The slots are decided before the lines: collect the groups first with a dry run.
   const used = new Set<GroupIdx>();
   let mock = false;
-  runScenario(s, LAB_PROFILE, {
+  runScenario(s, profile, {
     bindOnly: true,
     observe: (o) => {
       if (o.action !== null) for (const g of groupsOf(o.action, s.topology)) used.add(g);
@@ -71,7 +72,7 @@ export function planScenario(file: string, s: Scenario, caps: FlavourCaps): Plan
   if ('reason' in where) return [{ kind: 'skip', file, run, reason: where.reason }];
   const steps: LabStep[] = [];
   let unexpressed: string | null = null;
-  runScenario(s, LAB_PROFILE, {
+  runScenario(s, profile, {
     bindOnly: true,
     observe: (o) => {
       const st = o.step;
@@ -107,7 +108,7 @@ export function planScenario(file: string, s: Scenario, caps: FlavourCaps): Plan
     },
   });
   if (unexpressed !== null) return [{ kind: 'skip', file, run, reason: unexpressed }];
-  return [{ kind: 'run', seq: { id: file, file, run, semantics: LAB_PROFILE, boot: where.boot, steps } }];
+  return [{ kind: 'run', seq: { id: file, file, run, semantics: profile, boot: where.boot, steps } }];
 }
 
 /** How a saved trace came to be: which runs the lab makes of it. */
@@ -126,6 +127,7 @@ export function planTrace(
   topo: Topology,
   origin: TraceOrigin,
   caps: FlavourCaps,
+  profile = LAB_PROFILE,
 ): Planned[] {
   const runs: ContainerRun[] = origin.legacy ? ['compat', 'legacy'] : ['compat'];
   return runs.map((run) => {
@@ -138,16 +140,29 @@ export function planTrace(
       };
     const fault = actions.find((a) => 'fault' in a && a.fault !== null);
     if (fault !== undefined && 'fault' in fault)
-      return { kind: 'skip', file, run, reason: `an injected failure (${fault.fault}) the ${caps.flavour} lab cannot inject` };
+      return {
+        kind: 'skip',
+        file,
+        run,
+        reason: `an injected failure (${fault.fault}) the ${caps.flavour} lab cannot inject`,
+      };
     if (run === 'legacy' && !caps.legacyContainer)
-      return { kind: 'skip', file, run, reason: `the ${caps.flavour} kernel has no legacy container (/dev/vfio/vfio is iommufd)` };
+      return {
+        kind: 'skip',
+        file,
+        run,
+        reason: `the ${caps.flavour} kernel has no legacy container (/dev/vfio/vfio is iommufd)`,
+      };
     const used = new Set(actions.flatMap((a) => groupsOf(a, topo)));
     const mock = actions.some((a) => isTestOp(a.kind));
     const where = placement(file, run, topo, used, mock, caps);
     if ('reason' in where) return { kind: 'skip', file, run, reason: where.reason };
-    const steps = run === 'compat' ? compatSteps(actions, topo, where.ctx) : legacySteps(actions, topo, where.ctx);
+    const steps =
+      run === 'compat'
+        ? compatSteps(actions, topo, where.ctx, profile)
+        : legacySteps(actions, topo, where.ctx, profile);
     const id = origin.legacy ? `${file}#${run}` : file;
-    const sem = run === 'compat' ? LAB_PROFILE : `legacy container (${LAB_PROFILE})`;
+    const sem = run === 'compat' ? profile : `legacy container (${semantics(profile).version})`;
     return { kind: 'run', seq: { id, file, run, semantics: sem, boot: where.boot, steps } };
   });
 }
@@ -172,8 +187,8 @@ function placement(
   };
 }
 
-function compatSteps(actions: readonly Action[], topo: Topology, ctx: EncodeContext): LabStep[] {
-  const sem = semantics(LAB_PROFILE);
+function compatSteps(actions: readonly Action[], topo: Topology, ctx: EncodeContext, profile: string): LabStep[] {
+  const sem = semantics(profile);
   let w: World = initialWorld(topo);
   return actions.map((a, i) => {
     const before = w;
@@ -184,11 +199,12 @@ function compatSteps(actions: readonly Action[], topo: Topology, ctx: EncodeCont
   });
 }
 
-function legacySteps(actions: readonly Action[], topo: Topology, ctx: EncodeContext): LabStep[] {
+function legacySteps(actions: readonly Action[], topo: Topology, ctx: EncodeContext, profile: string): LabStep[] {
   let w: LegacyWorld = initialLegacyWorld(topo);
+  const version = semantics(profile).version;
   return actions.map((a, i) => {
     const before = w;
-    const out = legacyStep(w, a, semantics(LAB_PROFILE).version, topo);
+    const out = legacyStep(w, a, version, topo);
     w = out.world;
     const after = w;
     return labStep(i, a, out.result, ctx, () => ({
@@ -198,13 +214,15 @@ function legacySteps(actions: readonly Action[], topo: Topology, ctx: EncodeCont
   });
 }
 
-function labStep(
-  i: number,
-  a: Action,
-  r: OpResult,
-  ctx: EncodeContext,
-  state: LabStep['state'],
-): LabStep {
+function labStep(i: number, a: Action, r: OpResult, ctx: EncodeContext, state: LabStep['state']): LabStep {
   const returnsFd = ['open', 'open_group', 'open_cdev', 'pass_fd', 'VFIO_GROUP_GET_DEVICE_FD'].includes(a.kind);
-  return { index: i, op: a.kind, line: actionLine(a, i, r, ctx), model: r, returnsFd, fdOut: fdOutFields(a.kind), state };
+  return {
+    index: i,
+    op: a.kind,
+    line: actionLine(a, i, r, ctx),
+    model: r,
+    returnsFd,
+    fdOut: fdOutFields(a.kind),
+    state,
+  };
 }

@@ -5,7 +5,10 @@ import { compareResult, formatKernelResult, formatModelResult, type StepVerdict 
 import { isSplat, type KernelSequence, type KmsgLine, parseGuestOutput } from './kernelOutput.ts';
 import type { LabInstall } from './labCache.ts';
 import type { ContainerRun, LabBoot, LabSequence, LabSkip, Planned } from './labTypes.ts';
-import { runGuest } from './qemu.ts';
+import { type GuestRun, runGuest } from './qemu.ts';
+
+/** Boots a guest with a batch (QEMU in the tool; a fake in the tests). */
+export type GuestRunner = (lab: LabInstall, boot: LabBoot, batch: string, timeoutMs: number) => GuestRun;
 
 export interface StepOutcome {
   readonly index: number;
@@ -61,7 +64,14 @@ function outcomeOf(seq: LabSequence, k: KernelSequence | undefined, crash: strin
     const model = formatModelResult(s.model, s.returnsFd);
     const ks = k?.steps.get(s.index);
     if (ks === undefined) {
-      steps.push({ index: s.index, op: s.op, model, kernel: k?.errors.get(s.index) ?? null, verdict: 'not run', match: false });
+      steps.push({
+        index: s.index,
+        op: s.op,
+        model,
+        kernel: k?.errors.get(s.index) ?? null,
+        verdict: 'not run',
+        match: false,
+      });
       continue;
     }
     const verdict = compareResult(s.model, ks, s.returnsFd, s.fdOut);
@@ -104,6 +114,7 @@ export function replayOnKernel(
   lab: LabInstall,
   planned: readonly Planned[],
   progress: (msg: string) => void = () => {},
+  guest: GuestRunner = runGuest,
 ): ReplayReport {
   const t0 = Date.now();
   const skipped: LabSkip[] = [];
@@ -121,7 +132,7 @@ export function replayOnKernel(
     while (rest.length > 0) {
       const steps = rest.reduce((n, s) => n + s.steps.length, 0);
       progress(`boot ${boots + 1} (${boot}): ${rest.length} sequences, ${steps} steps`);
-      const g = runGuest(lab, boot, batchText(rest), bootTimeoutMs(steps));
+      const g = guest(lab, boot, batchText(rest), bootTimeoutMs(steps));
       boots++;
       guestMs += g.elapsedMs;
       const out = parseGuestOutput(g.output);
@@ -138,14 +149,21 @@ export function replayOnKernel(
           // The guest stopped inside this sequence: a crash (or a hang) is a finding about this file.
           const tail = g.console.split('\n').slice(-40).join('\n');
           died = seq.id;
-          outcomes.set(seq.id, outcomeOf(seq, k, g.timedOut ? `the guest hung (no output for the rest of the run)\n${tail}` : tail));
+          outcomes.set(
+            seq.id,
+            outcomeOf(seq, k, g.timedOut ? `the guest hung (no output for the rest of the run)\n${tail}` : tail),
+          );
           continue;
         }
         outcomes.set(seq.id, outcomeOf(seq, k, null));
       }
       if (died === null && next.length === rest.length) {
         // No sequence ran at all: the guest never reached the executor. One line naming the stage.
-        const tail = g.console.split('\n').filter((l) => l.trim() !== '').slice(-5).join(' | ');
+        const tail = g.console
+          .split('\n')
+          .filter((l) => l.trim() !== '')
+          .slice(-5)
+          .join(' | ');
         throw new Error(
           `the ${lab.flavour} guest (${boot} boot) ${g.timedOut ? 'did not finish within its bound' : 'stopped before running the batch'}: ${tail}`,
         );

@@ -23,7 +23,11 @@ export function stages(flavour: Flavour): readonly Stage[] {
   if (flavour === 'debian')
     return [
       ...common,
-      { script: 'modules.sh', args: [], what: 'rebuild iommufd and vfio with CONFIG_IOMMUFD=m, VFIO_DEVICE_CDEV, VFIO_NOIOMMU' },
+      {
+        script: 'modules.sh',
+        args: [],
+        what: 'rebuild iommufd and vfio with CONFIG_IOMMUFD=m, VFIO_DEVICE_CDEV, VFIO_NOIOMMU',
+      },
       { script: 'executor.sh', args: ['debian'], what: 'the guest executor' },
       { script: 'initramfs.sh', args: ['debian'], what: 'the initramfs' },
     ];

@@ -35,7 +35,7 @@ export function labSlots(topo: Topology, used: ReadonlySet<GroupIdx>): SlotPlan 
     }
     taken.add(slot.g);
     groups.set(gi, slot.g);
-    g.devices.forEach((d, i) => devices.set(d, slot.d[i] as string));
+    for (const [i, d] of g.devices.entries()) devices.set(d, slot.d[i] as string);
   }
   return {
     ok: true,
