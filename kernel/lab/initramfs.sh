@@ -14,6 +14,10 @@ if [ "$flavour" = debian ]; then
   cp "$dir"/modules/*.ko "$r/lab/modules/"
   xz -dc "$dir/root/lib/modules/$release/kernel/virt/lib/irqbypass.ko.xz" > "$r/lab/modules/irqbypass.ko"
 fi
+if [ -d "$dir/selftests" ]; then
+  mkdir -p "$r/lab/selftests"
+  cp "$dir/selftests/iommufd" "$dir/selftests/iommufd_fail_nth" "$r/lab/selftests/"
+fi
 (cd "$r" && find . | cpio -o -H newc --quiet | gzip -1) > "$dir/initramfs.cpio.gz.new"
 mv "$dir/initramfs.cpio.gz.new" "$dir/initramfs.cpio.gz"
 rm -rf "$r"

@@ -37,6 +37,8 @@ export interface LabStep {
   readonly returnsFd: boolean;
   /** Out fields that hold fds (numbers that differ between model and kernel by nature). */
   readonly fdOut: readonly string[];
+  /** The WARN_ON / oops the model says the kernel hits in this step (kernel_warn, kernel_oops events). */
+  readonly warns: readonly string[];
   /** The model's state before and after the step (shown for the first disagreement of a file). */
   readonly state: () => { readonly before: JsonValue; readonly after: JsonValue };
 }

@@ -3,6 +3,7 @@
 // (threads, injected faults, devices it lacks, profiles the file does not apply to) becomes a skip with its reason.
 import type { JsonValue } from '../checker/actionCodec.ts';
 import type { Action } from '../model/actions.ts';
+import type { ModelEvent } from '../model/events.ts';
 import type { DeviceIdx, GroupIdx } from '../model/ids.ts';
 import { initialLegacyWorld, type LegacyWorld } from '../model/legacy/state.ts';
 import { legacyStep } from '../model/legacy/step.ts';
@@ -103,6 +104,7 @@ export function planScenario(file: string, s: Scenario, caps: FlavourCaps, profi
         model: o.result,
         returnsFd: OPS[st.op]?.returnsFd ?? false,
         fdOut: fdOutFields(st.op),
+        warns: warnsOf(o.events),
         state: () => ({ before: snapshot(before, s.topology), after: snapshot(after, s.topology) }),
       });
     },
@@ -195,7 +197,10 @@ function compatSteps(actions: readonly Action[], topo: Topology, ctx: EncodeCont
     const out = step(w, a, sem, topo);
     w = out.world;
     const after = w;
-    return labStep(i, a, out.result, ctx, () => ({ before: snapshot(before, topo), after: snapshot(after, topo) }));
+    return labStep(i, a, out.result, warnsOf(out.events), ctx, () => ({
+      before: snapshot(before, topo),
+      after: snapshot(after, topo),
+    }));
   });
 }
 
@@ -207,14 +212,25 @@ function legacySteps(actions: readonly Action[], topo: Topology, ctx: EncodeCont
     const out = legacyStep(w, a, version, topo);
     w = out.world;
     const after = w;
-    return labStep(i, a, out.result, ctx, () => ({
+    return labStep(i, a, out.result, [], ctx, () => ({
       before: before as unknown as JsonValue,
       after: after as unknown as JsonValue,
     }));
   });
 }
 
-function labStep(i: number, a: Action, r: OpResult, ctx: EncodeContext, state: LabStep['state']): LabStep {
+/** The kernel WARN/oops messages a step's events predict. */
+export const warnsOf = (events: readonly ModelEvent[]): string[] =>
+  events.flatMap((e) => (e.kind === 'kernel_warn' || e.kind === 'kernel_oops' ? [`${e.where}: ${e.message}`] : []));
+
+function labStep(
+  i: number,
+  a: Action,
+  r: OpResult,
+  warns: readonly string[],
+  ctx: EncodeContext,
+  state: LabStep['state'],
+): LabStep {
   const returnsFd = ['open', 'open_group', 'open_cdev', 'pass_fd', 'VFIO_GROUP_GET_DEVICE_FD'].includes(a.kind);
   return {
     index: i,
@@ -223,6 +239,7 @@ function labStep(i: number, a: Action, r: OpResult, ctx: EncodeContext, state: L
     model: r,
     returnsFd,
     fdOut: fdOutFields(a.kind),
+    warns,
     state,
   };
 }

@@ -81,12 +81,19 @@ export function qemuAvailable(): boolean {
   return r.status === 0;
 }
 
-/** One boot: base initramfs + /lab/batch, run to poweroff or `timeoutMs`. */
-export function runGuest(lab: LabInstall, boot: LabBoot, batch: string, timeoutMs: number, smp = 1): GuestRun {
+/** One boot: base initramfs + /lab/batch (and `extra` files under /lab), run to poweroff or `timeoutMs`. */
+export function runGuest(
+  lab: LabInstall,
+  boot: LabBoot,
+  batch: string,
+  timeoutMs: number,
+  smp = 1,
+  extra: Readonly<Record<string, string>> = {},
+): GuestRun {
   const dir = mkdtempSync(join(tmpdir(), 'ioas-lab-'));
   try {
     const initrd = join(dir, 'initrd');
-    writeFileSync(initrd, Buffer.concat([readFileSync(lab.initramfs), cpioGz({ 'lab/batch': batch })]));
+    writeFileSync(initrd, Buffer.concat([readFileSync(lab.initramfs), cpioGz({ 'lab/batch': batch, ...extra })]));
     const out = join(dir, 'out.jsonl');
     const con = join(dir, 'console.log');
     writeFileSync(out, '');

@@ -61,9 +61,9 @@ function outcomeOf(seq: LabSequence, k: KernelSequence | undefined, crash: strin
   const steps: StepOutcome[] = [];
   let first: FirstDisagreement | null = null;
   for (const s of seq.steps) {
-    const model = formatModelResult(s.model, s.returnsFd);
     const ks = k?.steps.get(s.index);
     if (ks === undefined) {
+      const model = formatModelResult(s.model, s.returnsFd);
       steps.push({
         index: s.index,
         op: s.op,
@@ -74,8 +74,14 @@ function outcomeOf(seq: LabSequence, k: KernelSequence | undefined, crash: strin
       });
       continue;
     }
-    const verdict = compareResult(s.model, ks, s.returnsFd, s.fdOut);
-    const kernel = formatKernelResult(ks, s.model, s.returnsFd);
+    // The kernel's own monitors are part of the result: a WARN/BUG/KASAN/lockdep line after this step must be
+    // one the model predicts (and a predicted WARN must be printed).
+    const kernelSplats = (k?.kmsg ?? []).filter((l) => l.index === s.index && isSplat(l.line));
+    const warnAgrees = s.warns.length > 0 === kernelSplats.length > 0;
+    const base = compareResult(s.model, ks, s.returnsFd, s.fdOut);
+    const verdict: StepVerdict = warnAgrees ? base : 'disagree';
+    const kernel = formatKernelResult(ks, s.model, s.returnsFd) + (kernelSplats.length > 0 ? ' +WARN' : '');
+    const model = formatModelResult(s.model, s.returnsFd) + (s.warns.length > 0 ? ' +WARN' : '');
     steps.push({ index: s.index, op: s.op, model, kernel, verdict, match: verdict === 'agree' });
     if (verdict === 'disagree' && first === null) {
       const st = s.state();
@@ -91,7 +97,10 @@ function outcomeOf(seq: LabSequence, k: KernelSequence | undefined, crash: strin
       };
     }
   }
-  const match = crash === null && steps.every((s) => s.verdict === 'agree' || s.verdict === 'unmodelled');
+  // Splats while the executor closed what the sequence left open (no model step predicts those).
+  const atEnd = (k?.kmsg ?? []).filter((l) => l.index < 0 && isSplat(l.line));
+  const match =
+    crash === null && atEnd.length === 0 && steps.every((s) => s.verdict === 'agree' || s.verdict === 'unmodelled');
   return {
     file: seq.file,
     run: seq.run,

@@ -4,7 +4,9 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { findLab } from './labCache.ts';
 import type { Flavour, FlavourCaps } from './labTypes.ts';
+import { sanity } from './sanity.ts';
 
 export const LAB_SCRIPTS = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'kernel', 'lab');
 
@@ -70,5 +72,16 @@ export function setupLab(flavour: Flavour, cache: string, say: (line: string) =>
       return { ok: false, message: `stage ${s.script} failed (exit ${r.status ?? r.signal})`, stageMs };
   }
   writeFileSync(join(cache, flavour, 'caps.json'), `${JSON.stringify(FLAVOUR_CAPS[flavour], null, 2)}\n`);
+  const lab = findLab(cache, flavour);
+  if ('missing' in lab) return { ok: false, message: lab.missing, stageMs };
+  say(
+    `kernel setup (${flavour}): sanity: boot each topology${flavour === 'test' ? ' and run the iommufd selftests' : ''}`,
+  );
+  const t0 = Date.now();
+  const s = sanity(lab);
+  stageMs.push({ stage: 'sanity', ms: Date.now() - t0 });
+  for (const l of s.lines) say(`  ${l}`);
+  if (!s.ok)
+    return { ok: false, message: 'the sanity boot did not show the lab the model assumes (see above)', stageMs };
   return { ok: true, message: `the ${flavour} lab is ready in ${join(cache, flavour)}`, stageMs };
 }

@@ -2,6 +2,7 @@
 // earlier steps bound), its result is compared with the expectation, and the run stops at the first mismatch.
 import type { JsonValue } from '../checker/actionCodec.ts';
 import type { Action } from '../model/actions.ts';
+import type { ModelEvent } from '../model/events.ts';
 import { type ActorId, actorId, deviceIdx, type Fd, groupIdx, fd as mkFd } from '../model/ids.ts';
 import { structSize, ucmdSizeErrno } from '../model/kernel/ucmd.ts';
 import { err, formatResult, type OpResult, unmodelled } from '../model/result.ts';
@@ -55,6 +56,7 @@ export interface ObservedStep {
   readonly result: OpResult;
   readonly before: World;
   readonly after: World;
+  readonly events: readonly ModelEvent[];
   /** $variables bound so far (model values). */
   readonly vars: ReadonlyMap<string, number>;
   /** The scenario name of each (actor, fd) open before the step. */
@@ -154,7 +156,7 @@ function execute(
   env: Env,
   st: ScenarioStep,
   profile: string,
-  built: { action: Action | null } = { action: null },
+  built: { action: Action | null; events: readonly ModelEvent[] } = { action: null, events: [] },
 ): OpResult {
   const spec = OPS[st.op];
   if (spec === undefined) throw new ScenarioError(`unknown op ${st.op}`);
@@ -184,6 +186,7 @@ function execute(
   if ('unmodelled' in body) return unmodelled(body.unmodelled);
   const out = modelStep(env.world, { ...body, actor } as Action, sem, s.topology);
   env.world = out.world;
+  built.events = out.events;
   if (out.result.kind === 'ok' && st.as !== null) {
     const newFd = spec.fdOut === undefined ? out.result.ret : out.result.out[spec.fdOut];
     if (newFd !== undefined) env.names.set(st.as, { actor, fd: mkFd(newFd) });
@@ -236,7 +239,7 @@ export function runScenario(s: Scenario, profile: string, opts: RunOptions = {})
     try {
       const before = env.world;
       const fdNames = new Map([...env.names].map(([n, v]) => [fdKey(v.actor, v.fd), n]));
-      const built: { action: Action | null } = { action: null };
+      const built: { action: Action | null; events: readonly ModelEvent[] } = { action: null, events: [] };
       const r = execute(s, env, st, profile, built);
       got = formatResult(r);
       if (opts.bindOnly === true) {
@@ -245,7 +248,16 @@ export function runScenario(s: Scenario, profile: string, opts: RunOptions = {})
       } else {
         match = e === null || compare(e, r, OPS[st.op]?.returnsFd ?? false, env.vars);
       }
-      opts.observe?.({ step: st, action: built.action, result: r, before, after: env.world, vars: env.vars, fdNames });
+      opts.observe?.({
+        step: st,
+        action: built.action,
+        result: r,
+        before,
+        after: env.world,
+        events: built.events,
+        vars: env.vars,
+        fdNames,
+      });
     } catch (x) {
       if (!(x instanceof ScenarioError)) throw x;
       got = `scenario error: ${x.message}`;
