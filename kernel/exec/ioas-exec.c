@@ -239,19 +239,46 @@ static const struct name_map *lookup(const char *kind, const char *name)
 	return NULL;
 }
 
-/* A buffer for user_va/vaddr: at the address the step asks for when it can be had, else anywhere. The length
- * is capped: a huge length is refused by the kernel's checks long before it touches the pages. */
+/*
+ * A buffer for user_va/vaddr. A step that names a user VA gets exactly that address, as the selftests do when
+ * they map one buffer many times (the kernel derives an automatic IOVA's alignment from it): a buffer already
+ * covering [hint, hint + length) is reused, one starting at hint is grown in place, else one is mapped there
+ * (MAP_NORESERVE, at least 16 MiB so that later, longer maps of the same VA fit). Without a hint any page-aligned
+ * buffer does. The length is capped: a huge length is refused by the kernel's checks before any page is touched.
+ */
 static void *user_buffer(uint64_t length, uint64_t hint)
 {
 	size_t len = length == 0 ? 4096 : length > (64ULL << 20) ? (64ULL << 20) : (size_t)length;
 	void *p = MAP_FAILED;
 
 	len = (len + 4095) & ~(size_t)4095;
-	if (hint && !(hint & 4095))
-		p = mmap((void *)(uintptr_t)hint, len, PROT_READ | PROT_WRITE,
-			 MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
-	if (p == MAP_FAILED)
-		p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (hint && !(hint & 4095)) {
+		for (int i = 0; i < nbufs; i++) {
+			uintptr_t b = (uintptr_t)bufs[i].p;
+
+			if (hint >= b && hint + len <= b + bufs[i].len)
+				return (void *)(uintptr_t)hint;
+			if (hint == b) {
+				/* Grow in place: pages the kernel pinned keep their own references. */
+				p = mmap(bufs[i].p, len, PROT_READ | PROT_WRITE,
+					 MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED | MAP_NORESERVE, -1, 0);
+				if (p == MAP_FAILED)
+					return NULL;
+				bufs[i].len = len;
+				return p;
+			}
+		}
+		size_t want = len < (16ULL << 20) ? (16ULL << 20) : len;
+
+		p = mmap((void *)(uintptr_t)hint, want, PROT_READ | PROT_WRITE,
+			 MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE | MAP_NORESERVE, -1, 0);
+		if (p != MAP_FAILED) {
+			if (nbufs < MAX_BUFS)
+				bufs[nbufs++] = (struct buf){ p, want };
+			return p;
+		}
+	}
+	p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (p == MAP_FAILED)
 		return NULL;
 	memset(p, 0, len);
@@ -669,18 +696,38 @@ static struct result op_test(int fd, const char *op)
 		return test_cmd(fd, &c);
 	}
 	if (!strcmp(op, "IOMMU_TEST_OP_ACCESS_PAGES")) {
-		void *va = user_buffer(u64("length"), u64("uptr"));
-
+		/*
+		 * uptr NULL: selftest.c skips its check that the pinned pages are the user's pages at uptr ("For
+		 * syzkaller allow uptr to be NULL"). The model does not model page contents, so neither does the lab.
+		 */
 		c.op = IOMMU_TEST_OP_ACCESS_PAGES;
 		c.id = (uint32_t)fd_arg("access_fd");
 		c.access_pages.flags = (uint32_t)u64("flags");
 		c.access_pages.iova = u64("iova");
 		c.access_pages.length = u64("length");
-		c.access_pages.uptr = (uintptr_t)va;
+		c.access_pages.uptr = 0;
 		struct result r = test_cmd(fd, &c);
 
 		out_u64("access_pages_id", c.access_pages.out_access_pages_id);
 		return r;
+	}
+	if (!strcmp(op, "IOMMU_TEST_OP_ACCESS_RW")) {
+		void *va = user_buffer(u64("length"), u64("uptr"));
+
+		c.op = IOMMU_TEST_OP_ACCESS_RW;
+		c.id = (uint32_t)fd_arg("access_fd");
+		c.access_rw.iova = u64("iova");
+		c.access_rw.length = u64("length");
+		c.access_rw.uptr = (uintptr_t)va;
+		c.access_rw.flags = (uint32_t)u64("flags");
+		return test_cmd(fd, &c);
+	}
+	if (!strcmp(op, "IOMMU_TEST_OP_MD_CHECK_MAP")) {
+		c.op = IOMMU_TEST_OP_MD_CHECK_MAP;
+		c.check_map.iova = u64("iova");
+		c.check_map.length = u64("length");
+		c.check_map.uptr = has("uptr") ? (uintptr_t)user_buffer(u64("length"), u64("uptr")) : 0;
+		return test_cmd(fd, &c);
 	}
 	if (!strcmp(op, "IOMMU_TEST_OP_DESTROY_ACCESS_PAGES")) {
 		c.op = IOMMU_TEST_OP_DESTROY_ACCESS_PAGES;

@@ -102,6 +102,7 @@ export function replayJson(r: ReplayReport): unknown {
       })),
       ...(o.first === null ? {} : { firstDisagreement: o.first }),
       ...(o.crash === null ? {} : { crash: o.crash }),
+      ...(o.truncated === null ? {} : { truncated: o.truncated }),
     })),
     skipped: r.skipped,
     kernelLog: splats(r),
@@ -139,6 +140,7 @@ export function replayText(r: ReplayReport): string {
       lines.push(`  kernel log of the sequence:${o.first.kernelLog.length === 0 ? ' (nothing)' : ''}`);
       for (const l of o.first.kernelLog) lines.push(`    ${l}`);
     }
+    if (o.truncated !== null) lines.push(`  NOT ALL STEPS RAN: ${o.truncated}`);
     if (o.crash !== null)
       lines.push('  THE GUEST DIED in this sequence (a finding):', ...o.crash.split('\n').map((l) => `    ${l}`));
   }

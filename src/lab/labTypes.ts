@@ -52,6 +52,8 @@ export interface LabSequence {
   readonly semantics: string;
   readonly boot: LabBoot;
   readonly steps: readonly LabStep[];
+  /** Why the file's later steps are not in the sequence (a name the model's run never bound), or null. */
+  readonly truncated: string | null;
 }
 
 /** A file (or one run of it) the lab cannot run, and why; never counted as agreement. */

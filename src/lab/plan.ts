@@ -73,7 +73,7 @@ export function planScenario(file: string, s: Scenario, caps: FlavourCaps, profi
   if ('reason' in where) return [{ kind: 'skip', file, run, reason: where.reason }];
   const steps: LabStep[] = [];
   let unexpressed: string | null = null;
-  runScenario(s, profile, {
+  const modelRun = runScenario(s, profile, {
     bindOnly: true,
     observe: (o) => {
       const st = o.step;
@@ -110,7 +110,13 @@ export function planScenario(file: string, s: Scenario, caps: FlavourCaps, profi
     },
   });
   if (unexpressed !== null) return [{ kind: 'skip', file, run, reason: unexpressed }];
-  return [{ kind: 'run', seq: { id: file, file, run, semantics: profile, boot: where.boot, steps } }];
+  // runScenario stops where a name or $variable cannot be resolved (an open the model refused, say).
+  const f = modelRun.failure;
+  const truncated =
+    f === null || steps.length === s.steps.length
+      ? null
+      : `steps ${steps.length}-${s.steps.length - 1} not run: step ${f.step} (${f.op}): ${f.got}`;
+  return [{ kind: 'run', seq: { id: file, file, run, semantics: profile, boot: where.boot, steps, truncated } }];
 }
 
 /** How a saved trace came to be: which runs the lab makes of it. */
@@ -165,7 +171,7 @@ export function planTrace(
         : legacySteps(actions, topo, where.ctx, profile);
     const id = origin.legacy ? `${file}#${run}` : file;
     const sem = run === 'compat' ? profile : `legacy container (${semantics(profile).version})`;
-    return { kind: 'run', seq: { id, file, run, semantics: sem, boot: where.boot, steps } };
+    return { kind: 'run', seq: { id, file, run, semantics: sem, boot: where.boot, steps, truncated: null } };
   });
 }
 

@@ -41,6 +41,8 @@ export interface FileOutcome {
   readonly first: FirstDisagreement | null;
   /** The guest died or hung inside this sequence: the console's last lines (an oops is a finding). */
   readonly crash: string | null;
+  /** The file's later steps could not be planned (see LabSequence.truncated). */
+  readonly truncated: string | null;
   readonly kernelLog: readonly KmsgLine[];
 }
 
@@ -64,14 +66,9 @@ function outcomeOf(seq: LabSequence, k: KernelSequence | undefined, crash: strin
     const ks = k?.steps.get(s.index);
     if (ks === undefined) {
       const model = formatModelResult(s.model, s.returnsFd);
-      steps.push({
-        index: s.index,
-        op: s.op,
-        model,
-        kernel: k?.errors.get(s.index) ?? null,
-        verdict: 'not run',
-        match: false,
-      });
+      // A step the model does not cover and the executor cannot express makes no claim either way.
+      const verdict = s.model.kind === 'unmodelled' && k?.errors.has(s.index) === true ? 'unmodelled' : 'not run';
+      steps.push({ index: s.index, op: s.op, model, kernel: k?.errors.get(s.index) ?? null, verdict, match: false });
       continue;
     }
     // The kernel's own monitors are part of the result: a WARN/BUG/KASAN/lockdep line after this step must be
@@ -100,7 +97,10 @@ function outcomeOf(seq: LabSequence, k: KernelSequence | undefined, crash: strin
   // Splats while the executor closed what the sequence left open (no model step predicts those).
   const atEnd = (k?.kmsg ?? []).filter((l) => l.index < 0 && isSplat(l.line));
   const match =
-    crash === null && atEnd.length === 0 && steps.every((s) => s.verdict === 'agree' || s.verdict === 'unmodelled');
+    crash === null &&
+    seq.truncated === null &&
+    atEnd.length === 0 &&
+    steps.every((s) => s.verdict === 'agree' || s.verdict === 'unmodelled');
   return {
     file: seq.file,
     run: seq.run,
@@ -110,6 +110,7 @@ function outcomeOf(seq: LabSequence, k: KernelSequence | undefined, crash: strin
     steps,
     first,
     crash,
+    truncated: seq.truncated,
     kernelLog: k?.kmsg ?? [],
   };
 }

@@ -48,7 +48,7 @@ export function sanity(lab: LabInstall): SanityResult {
       `selftests (mock boot, ${((Date.now() - t0) / 1000).toFixed(1)} s):`,
       ...totals.map((l) => `  ${l.trim()}`),
     );
-    const fails = totals.filter((l) => /# Totals:/.test(l) && !/fail:0 /.test(l));
+    const fails = totals.filter((l) => /# Totals:/.test(l) && !/ fail:0 /.test(l));
     if (totals.filter((l) => l.startsWith('# Totals:')).length < 2 || fails.length > 0) ok = false;
   }
   return { ok, lines };
