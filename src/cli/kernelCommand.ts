@@ -103,6 +103,7 @@ export function replayJson(r: ReplayReport): unknown {
       ...(o.first === null ? {} : { firstDisagreement: o.first }),
       ...(o.crash === null ? {} : { crash: o.crash }),
       ...(o.truncated === null ? {} : { truncated: o.truncated }),
+      ...(o.reproduced === null ? {} : { reproduced: o.reproduced }),
     })),
     skipped: r.skipped,
     kernelLog: splats(r),
@@ -141,6 +142,12 @@ export function replayText(r: ReplayReport): string {
       for (const l of o.first.kernelLog) lines.push(`    ${l}`);
     }
     if (o.truncated !== null) lines.push(`  NOT ALL STEPS RAN: ${o.truncated}`);
+    if (o.reproduced !== null)
+      lines.push(
+        o.reproduced.all
+          ? '  the recorded trace (the answers that make the violation) is reproduced on this kernel'
+          : `  the recorded trace is not reproduced: step ${o.reproduced.index} recorded ${o.reproduced.recorded}, kernel ${o.reproduced.kernel}`,
+      );
     if (o.crash !== null)
       lines.push('  THE GUEST DIED in this sequence (a finding):', ...o.crash.split('\n').map((l) => `    ${l}`));
   }

@@ -54,6 +54,9 @@ export interface LabSequence {
   readonly steps: readonly LabStep[];
   /** Why the file's later steps are not in the sequence (a name the model's run never bound), or null. */
   readonly truncated: string | null;
+  /** A counterexample's recorded results (the answers that make its violation), by step; null for scenarios,
+   * diff traces and legacy-container runs. */
+  readonly recorded: readonly OpResult[] | null;
 }
 
 /** A file (or one run of it) the lab cannot run, and why; never counted as agreement. */

@@ -62,7 +62,7 @@ export function planFile(file: string, caps: FlavourCaps, profile = LAB_PROFILE)
       if (!a.ok) throw new LabInputError(`${file}: ${a.error}`);
       actions.push(a.value);
     }
-    return planTrace(file, actions, topo, { scope: null, legacy: false }, caps, profile);
+    return planTrace(file, actions, topo, { scope: null, legacy: false, recorded: null }, caps, profile);
   }
   const r = loadCounterexample(text);
   if (!r.ok) throw new LabInputError(`${file}: ${r.error}`);
@@ -74,6 +74,7 @@ export function planFile(file: string, caps: FlavourCaps, profile = LAB_PROFILE)
     {
       scope: cx.property.scope,
       legacy: cx.property.scope === 'legacy-reference' || cx.property.scope === 'qemu-shaped',
+      recorded: cx.results,
     },
     caps,
     profile,

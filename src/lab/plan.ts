@@ -116,7 +116,12 @@ export function planScenario(file: string, s: Scenario, caps: FlavourCaps, profi
     f === null || steps.length === s.steps.length
       ? null
       : `steps ${steps.length}-${s.steps.length - 1} not run: step ${f.step} (${f.op}): ${f.got}`;
-  return [{ kind: 'run', seq: { id: file, file, run, semantics: profile, boot: where.boot, steps, truncated } }];
+  return [
+    {
+      kind: 'run',
+      seq: { id: file, file, run, semantics: profile, boot: where.boot, steps, truncated, recorded: null },
+    },
+  ];
 }
 
 /** How a saved trace came to be: which runs the lab makes of it. */
@@ -125,6 +130,8 @@ export interface TraceOrigin {
   readonly scope: string | null;
   /** Also run on the legacy container against the legacy model (traces of the legacy comparisons). */
   readonly legacy: boolean;
+  /** The results the file recorded (a counterexample's), or null. */
+  readonly recorded: readonly OpResult[] | null;
 }
 
 /** Plans a saved action trace (counterexample or diff) on the compat container and, for the legacy
@@ -171,7 +178,8 @@ export function planTrace(
         : legacySteps(actions, topo, where.ctx, profile);
     const id = origin.legacy ? `${file}#${run}` : file;
     const sem = run === 'compat' ? profile : `legacy container (${semantics(profile).version})`;
-    return { kind: 'run', seq: { id, file, run, semantics: sem, boot: where.boot, steps, truncated: null } };
+    const recorded = run === 'compat' ? origin.recorded : null;
+    return { kind: 'run', seq: { id, file, run, semantics: sem, boot: where.boot, steps, truncated: null, recorded } };
   });
 }
 

@@ -43,6 +43,12 @@ export interface FileOutcome {
   readonly crash: string | null;
   /** The file's later steps could not be planned (see LabSequence.truncated). */
   readonly truncated: string | null;
+  /** A counterexample: did the kernel give every recorded answer (the trace that makes the violation)? null
+   * when there is nothing recorded; else the first step where it did not. */
+  readonly reproduced:
+    | { readonly all: true }
+    | { readonly all: false; readonly index: number; readonly recorded: string; readonly kernel: string }
+    | null;
   readonly kernelLog: readonly KmsgLine[];
 }
 
@@ -96,6 +102,24 @@ function outcomeOf(seq: LabSequence, k: KernelSequence | undefined, crash: strin
   }
   // Splats while the executor closed what the sequence left open (no model step predicts those).
   const atEnd = (k?.kmsg ?? []).filter((l) => l.index < 0 && isSplat(l.line));
+  let reproduced: FileOutcome['reproduced'] = null;
+  if (seq.recorded !== null) {
+    reproduced = { all: true };
+    for (const s of seq.steps) {
+      const want = seq.recorded[s.index];
+      const ks = k?.steps.get(s.index);
+      if (want === undefined) continue;
+      if (ks === undefined || compareResult(want, ks, s.returnsFd, s.fdOut) !== 'agree') {
+        reproduced = {
+          all: false,
+          index: s.index,
+          recorded: formatModelResult(want, s.returnsFd),
+          kernel: ks === undefined ? '(not run)' : formatKernelResult(ks, want, s.returnsFd),
+        };
+        break;
+      }
+    }
+  }
   const match =
     crash === null &&
     seq.truncated === null &&
@@ -111,6 +135,7 @@ function outcomeOf(seq: LabSequence, k: KernelSequence | undefined, crash: strin
     first,
     crash,
     truncated: seq.truncated,
+    reproduced,
     kernelLog: k?.kmsg ?? [],
   };
 }
