@@ -237,4 +237,4 @@ export function semantics(name: string): Semantics {
 }
 
 /** The profiles `ioas-check check` runs by default: every kernel version and the review's cached-id design. */
-export const DEFAULT_PROFILES: readonly string[] = ['v6.2', 'v6.3', 'v6.6', 'latest', 'v6.6+cached-compat-id'];
+export const DEFAULT_PROFILES: readonly string[] = ['v6.2', 'v6.3', 'v6.6', 'v6.12', 'latest', 'v6.6+cached-compat-id'];
