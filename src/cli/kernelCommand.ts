@@ -48,6 +48,7 @@ function runKernelReplay(args: readonly string[], io: Io): number {
       cache: { type: 'string' },
       json: { type: 'boolean' },
       semantics: { type: 'string' },
+      c: { type: 'boolean' },
     },
     true,
   );
@@ -70,9 +71,15 @@ function runKernelReplay(args: readonly string[], io: Io): number {
   if (!qemuAvailable()) throw new UsageError('qemu-system-x86_64 is not installed (run: ioas-check kernel setup)');
   let report: ReplayReport;
   try {
-    report = replayOnKernel(lab, planned, (m) => {
-      if (values.json !== true) io.err(`kernel replay: ${m}\n`);
-    });
+    report = replayOnKernel(
+      lab,
+      planned,
+      (m) => {
+        if (values.json !== true) io.err(`kernel replay: ${m}\n`);
+      },
+      undefined,
+      values.c === true,
+    );
   } catch (e) {
     throw new UsageError(`kernel replay: ${(e as Error).message}`);
   }
@@ -104,6 +111,7 @@ export function replayJson(r: ReplayReport): unknown {
       ...(o.crash === null ? {} : { crash: o.crash }),
       ...(o.truncated === null ? {} : { truncated: o.truncated }),
       ...(o.reproduced === null ? {} : { reproduced: o.reproduced }),
+      ...(o.c === null ? {} : { c: o.c }),
     })),
     skipped: r.skipped,
     kernelLog: splats(r),
@@ -147,6 +155,13 @@ export function replayText(r: ReplayReport): string {
         o.reproduced.all
           ? '  the recorded trace (the answers that make the violation) is reproduced on this kernel'
           : `  the recorded trace is not reproduced: step ${o.reproduced.index} recorded ${o.reproduced.recorded}, kernel ${o.reproduced.kernel}`,
+      );
+    if (o.c !== null)
+      lines.push(
+        o.c.kind === 'not-expressible'
+          ? `  C reproducer: not expressible: ${o.c.reason}`
+          : `  C reproducer: exit ${o.c.exit ?? '(none: it did not finish)'} (${o.c.exit === 0 ? 'the kernel gave every recorded answer' : o.c.exit === 1 ? 'the kernel answered otherwise' : o.c.exit === 4 ? 'skipped: the machine lacks what it needs' : 'no verdict'})${o.c.consistent ? '' : " — DIFFERS from the executor's verdict"}`,
+        ...(o.c.kind === 'ran' ? o.c.failed.slice(0, 6).map((l) => `    ${l}`) : []),
       );
     if (o.crash !== null)
       lines.push('  THE GUEST DIED in this sequence (a finding):', ...o.crash.split('\n').map((l) => `    ${l}`));

@@ -20,7 +20,7 @@ const USAGE = `usage: ioas-check <command> [options]
   diff --semantics A --vs B [--max-steps N] [--out DIR] [--json]
   differences [--semantics S]... [--runs N] [--max-steps N] [--seed N] [--out DIR] [--json]
   kernel setup [--flavour debian|test] [--cache DIR]
-  kernel replay FILE|DIR... [--flavour debian|test] [--semantics S] [--cache DIR] [--json]
+  kernel replay FILE|DIR... [--flavour debian|test] [--semantics S] [--c] [--cache DIR] [--json]
   properties [--json]
   semantics [--json]
 `;

@@ -13,11 +13,21 @@ function entry(name: string, mode: number, data: Buffer, ino: number): Buffer {
   return Buffer.concat([header, nameBuf, Buffer.alloc(pad4(headLen)), data, Buffer.alloc(pad4(data.length))]);
 }
 
-/** A gzip'd newc archive with the given files (directories are created for `lab/`). */
-export function cpioGz(files: Readonly<Record<string, string>>): Buffer {
+/** A gzip'd newc archive with the given files (directories: `lab/` and each file's own; `*.bin` are
+ * executable). */
+export function cpioGz(files: Readonly<Record<string, string | Buffer>>): Buffer {
   const parts: Buffer[] = [entry('lab', 0o40755, Buffer.alloc(0), 1)];
   let ino = 2;
-  for (const [name, text] of Object.entries(files)) parts.push(entry(name, 0o100644, Buffer.from(text, 'utf8'), ino++));
+  const dirs = new Set(['lab']);
+  for (const [name, content] of Object.entries(files)) {
+    const dir = name.slice(0, name.lastIndexOf('/'));
+    if (dir !== '' && !dirs.has(dir)) {
+      dirs.add(dir);
+      parts.push(entry(dir, 0o40755, Buffer.alloc(0), ino++));
+    }
+    const data = typeof content === 'string' ? Buffer.from(content, 'utf8') : content;
+    parts.push(entry(name, name.endsWith('.bin') ? 0o100755 : 0o100644, data, ino++));
+  }
   parts.push(entry('TRAILER!!!', 0, Buffer.alloc(0), 0));
   return gzipSync(Buffer.concat(parts), { level: 1 });
 }

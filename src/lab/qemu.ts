@@ -88,7 +88,7 @@ export function runGuest(
   batch: string,
   timeoutMs: number,
   smp = 1,
-  extra: Readonly<Record<string, string>> = {},
+  extra: Readonly<Record<string, string | Buffer>> = {},
 ): GuestRun {
   const dir = mkdtempSync(join(tmpdir(), 'ioas-lab-'));
   try {

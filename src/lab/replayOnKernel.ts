@@ -2,13 +2,33 @@
 // the rest when a sequence kills the guest), and compares every step with the model.
 import type { JsonValue } from '../checker/actionCodec.ts';
 import { compareResult, formatKernelResult, formatModelResult, type StepVerdict } from './compareResult.ts';
+import { buildReproducer, type CBuild, type CRun, parseCRuns } from './cRepro.ts';
 import { isSplat, type KernelSequence, type KmsgLine, parseGuestOutput } from './kernelOutput.ts';
 import type { LabInstall } from './labCache.ts';
 import type { ContainerRun, LabBoot, LabSequence, LabSkip, Planned } from './labTypes.ts';
 import { type GuestRun, runGuest } from './qemu.ts';
 
 /** Boots a guest with a batch (QEMU in the tool; a fake in the tests). */
-export type GuestRunner = (lab: LabInstall, boot: LabBoot, batch: string, timeoutMs: number) => GuestRun;
+export type GuestRunner = (
+  lab: LabInstall,
+  boot: LabBoot,
+  batch: string,
+  timeoutMs: number,
+  smp?: number,
+  extra?: Readonly<Record<string, string | Buffer>>,
+) => GuestRun;
+
+/** A counterexample's C reproducer on the kernel (kernel replay --c). */
+export type CReproOutcome =
+  | {
+      readonly kind: 'ran';
+      /** 0: every recorded answer reproduced; 1: not; 4: skipped by the program; null: no exit seen. */
+      readonly exit: number | null;
+      readonly failed: readonly string[];
+      /** The program's verdict is the executor's (`reproduced`). */
+      readonly consistent: boolean;
+    }
+  | { readonly kind: 'not-expressible'; readonly reason: string };
 
 export interface StepOutcome {
   readonly index: number;
@@ -49,6 +69,8 @@ export interface FileOutcome {
     | { readonly all: true }
     | { readonly all: false; readonly index: number; readonly recorded: string; readonly kernel: string }
     | null;
+  /** kernel replay --c: the C reproducer's run, or null when not asked for or not a counterexample. */
+  readonly c: CReproOutcome | null;
   readonly kernelLog: readonly KmsgLine[];
 }
 
@@ -136,8 +158,18 @@ function outcomeOf(seq: LabSequence, k: KernelSequence | undefined, crash: strin
     crash,
     truncated: seq.truncated,
     reproduced,
+    c: null,
     kernelLog: k?.kmsg ?? [],
   };
+}
+
+function cOutcome(b: CBuild, runs: ReadonlyMap<string, CRun>, o: FileOutcome): CReproOutcome {
+  if (b.kind === 'not-expressible') return b;
+  const r = runs.get(b.name);
+  const exit = r?.exit ?? null;
+  const all = o.reproduced?.all ?? null;
+  const consistent = (exit === 0 && all === true) || (exit === 1 && all === false);
+  return { kind: 'ran', exit, failed: r?.failed ?? [], consistent };
 }
 
 export function batchText(seqs: readonly LabSequence[]): string {
@@ -150,6 +182,7 @@ export function replayOnKernel(
   planned: readonly Planned[],
   progress: (msg: string) => void = () => {},
   guest: GuestRunner = runGuest,
+  withC = false,
 ): ReplayReport {
   const t0 = Date.now();
   const skipped: LabSkip[] = [];
@@ -166,8 +199,24 @@ export function replayOnKernel(
     let rest = seqs;
     while (rest.length > 0) {
       const steps = rest.reduce((n, s) => n + s.steps.length, 0);
-      progress(`boot ${boots + 1} (${boot}): ${rest.length} sequences, ${steps} steps`);
-      const g = guest(lab, boot, batchText(rest), bootTimeoutMs(steps));
+      const repro = new Map<string, CBuild>();
+      const extra: Record<string, string | Buffer> = {};
+      if (withC)
+        for (const [i, seq] of rest.entries()) {
+          const b = buildReproducer(seq, `c${i}`);
+          if (b === null) continue;
+          repro.set(seq.id, b);
+          if (b.kind === 'built') {
+            extra[`lab/c/${b.name}.bin`] = b.binary;
+            extra[`lab/c/${b.name}.args`] = `${b.args}\n`;
+          }
+        }
+      const nC = Object.keys(extra).length / 2;
+      progress(
+        `boot ${boots + 1} (${boot}): ${rest.length} sequences, ${steps} steps${withC ? `, ${nC} C reproducers` : ''}`,
+      );
+      const g = guest(lab, boot, batchText(rest), bootTimeoutMs(steps) + nC * 5_000, 1, extra);
+      const cRuns = parseCRuns(g.output);
       boots++;
       guestMs += g.elapsedMs;
       const out = parseGuestOutput(g.output);
@@ -190,7 +239,10 @@ export function replayOnKernel(
           );
           continue;
         }
-        outcomes.set(seq.id, outcomeOf(seq, k, null));
+        const o = outcomeOf(seq, k, null);
+        const b = repro.get(seq.id);
+        const c = b === undefined ? null : cOutcome(b, cRuns, o);
+        outcomes.set(seq.id, c === null ? o : { ...o, c, match: o.match && (c.kind !== 'ran' || c.consistent) });
       }
       if (died === null && next.length === rest.length) {
         // No sequence ran at all: the guest never reached the executor. One line naming the stage.

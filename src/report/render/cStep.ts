@@ -22,8 +22,6 @@ export type CStepCode =
 type Answer = Exclude<OpResult, { readonly kind: 'unmodelled' }>;
 
 const refuse = (reason: string): CStepCode => ({ ok: false, reason });
-const GROUP = 'needs a vfio group: a real iommu group bound to vfio-pci';
-const CDEV = 'needs a vfio device cdev: a real device bound to vfio-pci';
 const FAULT = 'injects a kernel-internal failure, which needs fail-nth fault injection';
 /** Fields shown in hex, as formatAction shows them. */
 const HEX = new Set(['iova', 'length', 'size']);
@@ -118,10 +116,82 @@ function call(a: Action, r: Answer, ctx: CContext): CStepCode {
   switch (a.kind) {
     case 'open':
       return plainCall(
-        `open(${cString(a.path)}, O_RDWR | O_CLOEXEC)`,
+        `open(${a.path === '/dev/vfio/vfio' ? 'compat_container()' : cString(a.path)}, O_RDWR | O_CLOEXEC)`,
         r.kind === 'ok' ? ctx.fdVar(a.actor, r.ret) : null,
         r,
       );
+    case 'open_group': {
+      // A group is opened by the path of its IOMMU group, found from one of its devices.
+      const dev = ctx.topology.devices[ctx.topology.groups[a.group]?.devices[0] ?? -1];
+      if (dev === undefined) return refuse(`group ${a.group} has no device to find its IOMMU group by`);
+      return plainCall(
+        `open(group_path(${cString(dev.name)}), O_RDWR | O_CLOEXEC)`,
+        r.kind === 'ok' ? ctx.fdVar(a.actor, r.ret) : null,
+        r,
+      );
+    }
+    case 'open_cdev': {
+      const dev = ctx.topology.devices[a.device];
+      if (dev === undefined) return refuse(`no device ${a.device}`);
+      return plainCall(
+        `open(cdev_path(${cString(dev.name)}), O_RDWR | O_CLOEXEC)`,
+        r.kind === 'ok' ? ctx.fdVar(a.actor, r.ret) : null,
+        r,
+      );
+    }
+    case 'VFIO_GROUP_SET_CONTAINER':
+      if (a.fault !== null) return refuse(`${FAULT} (${a.fault})`);
+      return plainCall(
+        `ioctl(${ctx.fdVar(a.actor, a.fd)}, VFIO_GROUP_SET_CONTAINER, &${ctx.fdVar(a.actor, a.container_fd)})`,
+        null,
+        r,
+      );
+    case 'VFIO_GROUP_UNSET_CONTAINER':
+      return plainCall(`ioctl(${ctx.fdVar(a.actor, a.fd)}, VFIO_GROUP_UNSET_CONTAINER)`, null, r);
+    case 'VFIO_GROUP_GET_DEVICE_FD': {
+      if (a.fault !== null) return refuse(`${FAULT} (${a.fault})`);
+      const dev = ctx.topology.devices[a.device];
+      if (dev === undefined) return refuse(`no device ${a.device}`);
+      return plainCall(
+        `ioctl(${ctx.fdVar(a.actor, a.fd)}, VFIO_GROUP_GET_DEVICE_FD, device_arg(${cString(dev.name)}))`,
+        r.kind === 'ok' ? ctx.fdVar(a.actor, r.ret) : null,
+        r,
+      );
+    }
+    case 'VFIO_DEVICE_BIND_IOMMUFD': {
+      if (a.fault !== null) return refuse(`${FAULT} (${a.fault})`);
+      const out = r.out['out_devid'];
+      const lines = [
+        '{',
+        '\tstruct vfio_device_bind_iommufd cmd = {',
+        '\t\t.argsz = sizeof(cmd),',
+        `\t\t.iommufd = ${ctx.fdVar(a.actor, a.iommufd)},`,
+        '\t};',
+        '',
+        `\tret = ioctl(${ctx.fdVar(a.actor, a.fd)}, VFIO_DEVICE_BIND_IOMMUFD, &cmd);`,
+        '\terr = errno;',
+        `\t${checkRet(r, 'ret', false)}`,
+        ...(out === undefined ? [] : [`\texpect_field("out_devid", cmd.out_devid, ${out});`]),
+        '}',
+      ];
+      return { ok: true, lines };
+    }
+    case 'VFIO_DEVICE_ATTACH_IOMMUFD_PT':
+      if (a.fault !== null) return refuse(`${FAULT} (${a.fault})`);
+      return structCall(a.kind, ctx.fdVar(a.actor, a.fd), { argsz: 12, pt_id: a.pt_id }, r);
+    case 'VFIO_DEVICE_DETACH_IOMMUFD_PT':
+      return {
+        ok: true,
+        lines: [
+          '{',
+          '\tstruct vfio_device_detach_iommufd_pt cmd = { .argsz = sizeof(cmd) };',
+          '',
+          `\tret = ioctl(${ctx.fdVar(a.actor, a.fd)}, VFIO_DEVICE_DETACH_IOMMUFD_PT, &cmd);`,
+          '\terr = errno;',
+          `\t${checkRet(r, 'ret', false)}`,
+          '}',
+        ],
+      };
     case 'close': {
       // Linux frees the fd even when close() reports an error, so the variable is closed either way; a later
       // use then fails with EBADF, as in the model.
@@ -152,16 +222,6 @@ function call(a: Action, r: Answer, ctx: CContext): CStepCode {
     case 'VFIO_IOMMU_MAP_DMA':
     case 'VFIO_IOMMU_UNMAP_DMA':
       return structCall(a.kind, ctx.fdVar(a.actor, a.fd), encodeAction(a, ctx.topology).args, r);
-    case 'open_group':
-    case 'VFIO_GROUP_SET_CONTAINER':
-    case 'VFIO_GROUP_UNSET_CONTAINER':
-    case 'VFIO_GROUP_GET_DEVICE_FD':
-      return refuse(GROUP);
-    case 'open_cdev':
-    case 'VFIO_DEVICE_BIND_IOMMUFD':
-    case 'VFIO_DEVICE_ATTACH_IOMMUFD_PT':
-    case 'VFIO_DEVICE_DETACH_IOMMUFD_PT':
-      return refuse(CDEV);
     case 'IOMMU_OPTION':
     case 'IOMMU_IOAS_IOVA_RANGES':
     case 'IOMMU_IOAS_ALLOW_IOVAS':

@@ -131,6 +131,32 @@ struct vfio_iommu_type1_dma_unmap {
 	__u8 data[];
 };
 #define VFIO_IOMMU_UNMAP_DMA _IO(VFIO_TYPE, VFIO_BASE + 14)
+
+#define VFIO_GROUP_SET_CONTAINER _IO(VFIO_TYPE, VFIO_BASE + 4)
+#define VFIO_GROUP_UNSET_CONTAINER _IO(VFIO_TYPE, VFIO_BASE + 5)
+#define VFIO_GROUP_GET_DEVICE_FD _IO(VFIO_TYPE, VFIO_BASE + 6)
+
+struct vfio_device_bind_iommufd {
+	__u32 argsz;
+	__u32 flags;
+	__s32 iommufd;
+	__u32 out_devid;
+};
+#define VFIO_DEVICE_BIND_IOMMUFD _IO(VFIO_TYPE, VFIO_BASE + 18)
+
+/* The v6.6 layout (later kernels append pasid and accept this size). */
+struct vfio_device_attach_iommufd_pt {
+	__u32 argsz;
+	__u32 flags;
+	__u32 pt_id;
+};
+#define VFIO_DEVICE_ATTACH_IOMMUFD_PT _IO(VFIO_TYPE, VFIO_BASE + 19)
+
+struct vfio_device_detach_iommufd_pt {
+	__u32 argsz;
+	__u32 flags;
+};
+#define VFIO_DEVICE_DETACH_IOMMUFD_PT _IO(VFIO_TYPE, VFIO_BASE + 20)
 #endif
 `;
 
@@ -189,5 +215,10 @@ export const C_STRUCTS = {
     name: 'vfio_iommu_type1_dma_unmap',
     header: 'argsz',
     members: { argsz: 'u32', flags: 'u32', iova: 'u64', size: 'u64' },
+  },
+  VFIO_DEVICE_ATTACH_IOMMUFD_PT: {
+    name: 'vfio_device_attach_iommufd_pt',
+    header: 'argsz',
+    members: { argsz: 'u32', flags: 'u32', pt_id: 'u32' },
   },
 } as const satisfies Record<string, CStruct>;

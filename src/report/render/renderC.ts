@@ -1,6 +1,7 @@
-// A trace as a kselftest-style C reproducer: one process issues the trace's opens, closes and iommufd / compat
-// container ioctls and checks each answer against the model's, printing TAP. Traces that need vfio groups,
-// cdevs or fault injection are not expressible, and say why.
+// A trace as a kselftest-style C reproducer: one process issues the trace's opens, closes, iommufd, compat
+// container, vfio group and vfio cdev ioctls and checks each answer against the model's, printing TAP. The
+// devices come from the command line (name=<PCI address or mdev UUID>) and are resolved through sysfs. Traces
+// that need fault injection are not expressible, and say why.
 import type { Action } from '../../model/actions.ts';
 import type { ActorId } from '../../model/ids.ts';
 import { PAGE_SIZE } from '../../model/kernel/iopt.ts';
@@ -22,7 +23,10 @@ function fdSlots(actions: readonly Action[], results: readonly OpResult[]): [Act
   actions.forEach((a, i) => {
     const r = results[i];
     if ('fd' in a) add(a.actor, a.fd);
-    if (r?.kind === 'ok' && a.kind === 'open') add(a.actor, r.ret);
+    if ('container_fd' in a) add(a.actor, a.container_fd);
+    if ('iommufd' in a) add(a.actor, a.iommufd);
+    const opens = ['open', 'open_group', 'open_cdev', 'VFIO_GROUP_GET_DEVICE_FD'];
+    if (r?.kind === 'ok' && opens.includes(a.kind)) add(a.actor, r.ret);
     if (r?.kind === 'ok' && a.kind === 'pass_fd') add(a.to, r.ret);
   });
   return [...slots.values()].sort(([a1, n1], [a2, n2]) => a1 - a2 || n1 - n2);
@@ -68,9 +72,28 @@ function header(t: Trace): string[] {
     ' * between them (SCM_RIGHTS) is a dup() here.',
     ' *',
     ' * Build: gcc -Wall -o repro repro.c (add -DUSE_SYSTEM_HEADERS with headers that have linux/iommufd.h).',
-    ' * Run as root on a kernel with CONFIG_IOMMUFD (and CONFIG_IOMMUFD_VFIO_CONTAINER for /dev/vfio/vfio).',
+    ' * Run as root on a kernel with CONFIG_IOMMUFD, with each device the trace names given as',
+    ' * name=<PCI address or mdev UUID> (bound to vfio-pci, or an mdev), e.g. ./repro dev0=0000:00:01.0.',
+    " * The model's /dev/vfio/vfio is iommufd's compat container: /dev/vfio/vfio when iommufd serves it",
+    ' * (CONFIG_IOMMUFD_VFIO_CONTAINER), else /dev/iommu.',
     ' */',
   ];
+}
+
+/** The device names a trace needs on the command line: those it opens, and one per group it opens. */
+function usedDevices(t: Trace): string[] {
+  const names = new Set<string>();
+  for (const a of t.actions) {
+    if (a.kind === 'open_cdev' || a.kind === 'VFIO_GROUP_GET_DEVICE_FD') {
+      const d = t.topology.devices[a.device];
+      if (d !== undefined) names.add(d.name);
+    }
+    if (a.kind === 'open_group') {
+      const d = t.topology.devices[t.topology.groups[a.group]?.devices[0] ?? -1];
+      if (d !== undefined) names.add(d.name);
+    }
+  }
+  return [...names].sort();
 }
 
 export function renderC(t: Trace): CReproducer {
@@ -91,16 +114,25 @@ export function renderC(t: Trace): CReproducer {
   const slots = fdSlots(t.actions, t.results);
   const buf = bufferSize(t.actions);
   const paths = [...new Set(t.actions.flatMap((a) => (a.kind === 'open' ? [a.path] : [])))].sort();
+  const devices = usedDevices(t);
   const decls = [
     ...slots.map(([actor, n]) => `int ${fdVar(actor, n)} = -1;`),
     ...(buf === null ? [] : ['void *buf;']),
-    ...(t.actions.length === 0 ? [] : ['long ret;', 'int err;']),
+    ...(t.actions.length === 0
+      ? []
+      : ['long ret = 0;', 'int err;', '(void)ret; /* unused when every step opens an fd */']),
   ];
   const setup = [
-    ...paths.flatMap((p) => skipIf(`access(${cString(p)}, R_OK | W_OK)`, p, true)),
-    ...(paths.includes('/dev/vfio/vfio')
-      ? skipIf('!vfio_container_is_iommufd()', '/dev/vfio/vfio is not served by iommufd', false)
-      : []),
+    'arg_count = argc;',
+    'arg_values = argv;',
+    ...paths.flatMap((p) =>
+      p === '/dev/vfio/vfio'
+        ? skipIf('access(compat_container(), R_OK | W_OK)', "iommufd's compat container", true)
+        : skipIf(`access(${cString(p)}, R_OK | W_OK)`, p, true),
+    ),
+    ...devices.flatMap((d) =>
+      skipIf(`!device_arg(${cString(d)})`, `device ${d} not given (${d}=<PCI address or mdev UUID>)`, false),
+    ),
     ...(buf === null
       ? []
       : [
@@ -123,10 +155,12 @@ export function renderC(t: Trace): CReproducer {
   const text = [
     ...header(t),
     '#define _GNU_SOURCE',
+    '#include <dirent.h>',
     '#include <errno.h>',
     '#include <fcntl.h>',
     '#include <stdint.h>',
     '#include <stdio.h>',
+    '#include <stdlib.h>',
     '#include <string.h>',
     '#include <sys/ioctl.h>',
     '#include <sys/mman.h>',
@@ -134,7 +168,7 @@ export function renderC(t: Trace): CReproducer {
     '',
     C_UAPI,
     C_HARNESS,
-    'int main(void)',
+    'int main(int argc, char **argv)',
     '{',
     ...body.map((l) => (l === '' ? '' : `\t${l}`)),
     '}',

@@ -47,6 +47,18 @@ export function expressibleScript(profile: string): Script {
   s.vfioIoas('qemu', 3, 3);
   s.close('qemu', 3);
   s.close('qemu', 4);
+  // The group path and the cdev path (on v6.2/v6.3 the cdev opens fail, and so do the calls on it).
+  s.open('qemu');
+  s.openGroup('qemu', 'g0');
+  s.setContainer('qemu', 4, 3);
+  s.getDeviceFd('qemu', 4, 'dev0');
+  s.unsetContainer('qemu', 4);
+  s.open('tool', '/dev/iommu');
+  s.openCdev('tool', 'dev1');
+  s.bind('tool', 4, 3);
+  s.ioasAlloc('tool', 3);
+  s.attachPt('tool', 4, 2);
+  s.do('tool', { kind: 'VFIO_DEVICE_DETACH_IOMMUFD_PT', fd: fd(4) });
   return s;
 }
 
