@@ -51,9 +51,10 @@ export interface CRun {
   readonly failed: readonly string[];
 }
 
-/** The reproducers' output in the guest's output: `C|<name>|<line>` lines, the last one `exit N`. */
+/** The reproducers' output in the guest's output: `C|<name>|<line>` lines, the last one `exit N`. A failed step
+ * prints its `#` diagnostics, then `not ok`. */
 export function parseCRuns(output: string): Map<string, CRun> {
-  const runs = new Map<string, { exit: number | null; failed: string[]; inFail: boolean }>();
+  const runs = new Map<string, { exit: number | null; failed: string[]; pending: string[] }>();
   for (const raw of output.split('\n')) {
     const line = raw.replace(/\r$/, '');
     if (!line.startsWith('C|')) continue;
@@ -61,14 +62,14 @@ export function parseCRuns(output: string): Map<string, CRun> {
     if (bar < 0) continue;
     const name = line.slice(2, bar);
     const text = line.slice(bar + 1);
-    const r = runs.get(name) ?? { exit: null, failed: [], inFail: false };
+    const r = runs.get(name) ?? { exit: null, failed: [], pending: [] };
     const m = /^exit (\d+)$/.exec(text);
     if (m !== null) r.exit = Number(m[1]);
     else if (text.startsWith('not ok')) {
-      r.failed.push(text);
-      r.inFail = true;
-    } else if (text.startsWith('#') && r.inFail) r.failed.push(text);
-    else r.inFail = false;
+      r.failed.push(text, ...r.pending);
+      r.pending = [];
+    } else if (text.startsWith('#')) r.pending.push(text);
+    else r.pending = [];
     runs.set(name, r);
   }
   return new Map([...runs].map(([k, v]) => [k, { exit: v.exit, failed: v.failed }]));

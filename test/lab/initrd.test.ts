@@ -35,4 +35,13 @@ describe('cpioGz', () => {
       ['lab/y', 0o100644, 'ab'],
     ]);
   });
+  it('adds the folders of nested files and makes *.bin executable', () => {
+    const entries = readNewc(gunzipSync(cpioGz({ 'lab/c/c0.bin': Buffer.from([0x7f, 0x45]), 'lab/c/c0.args': 'x' })));
+    expect(entries.map(([n, m]) => [n, m])).toEqual([
+      ['lab', 0o40755],
+      ['lab/c', 0o40755],
+      ['lab/c/c0.bin', 0o100755],
+      ['lab/c/c0.args', 0o100644],
+    ]);
+  });
 });
