@@ -1,5 +1,6 @@
 // npm run bench [-- NAME...] [--objects N] [--json]: throughput benchmarks (not tests). Names: model, search, check,
-// compat-core (the explicit-state explorer on bench/models/compat-core.ts; --objects is its object bound, default 6).
+// compat-core (the explicit-state explorer on bench/models/compat-core.ts; --objects is its object bound, default 6),
+// and, only when named, lab (the real-kernel lab: npm run kernel:setup first).
 import fc from 'fast-check';
 import { violatedBy } from '../src/checker/allMonitors.ts';
 import { DEFAULT_BOUNDS } from '../src/checker/iommufdExplore/bounds.ts';
@@ -14,6 +15,10 @@ import { DEFAULT_PROFILES, semantics } from '../src/model/semantics.ts';
 import { initialWorld } from '../src/model/state.ts';
 import { step } from '../src/model/step.ts';
 import { PROPERTIES, propertyByCode } from '../src/properties/registry.ts';
+import { defaultCache, findLab } from '../src/lab/labCache.ts';
+import { planTrace } from '../src/lab/plan.ts';
+import { replayOnKernel } from '../src/lab/replayOnKernel.ts';
+import { FLAVOUR_CAPS } from '../src/lab/setup.ts';
 import { compatCoreBench } from './models/compat-core-bench.ts';
 import { MAX_OBJECTS } from './models/compat-core-state.ts';
 
@@ -117,19 +122,57 @@ function exploreBench(): Result {
   };
 }
 
+/**
+ * The real-kernel lab's throughput: 1,000 short generated sequences (the checker's own generator, cut to 8
+ * steps, no injected faults, the boot with the IOMMU) replayed in one boot of the debian lab, each step compared
+ * with the model. Needs `npm run kernel:setup`; run it by name (`npm run bench -- lab`).
+ */
+function labBench(): Result {
+  const lab = findLab(defaultCache(), 'debian');
+  if ('missing' in lab) throw new Error(lab.missing);
+  const topo = topologyFor('mixed');
+  const planned = traces(4000)
+    .map((t) => t.slice(0, 8))
+    .flatMap((t, i) =>
+      planTrace(`generated-${i}`, t, topo, { scope: 'mixed', legacy: false, recorded: null }, FLAVOUR_CAPS.debian),
+    )
+    .filter((p) => p.kind === 'run' && p.seq.boot === 'iommu')
+    .slice(0, 1000);
+  const t0 = performance.now();
+  const r = replayOnKernel(lab, planned);
+  const ms = performance.now() - t0;
+  const steps = r.outcomes.reduce((n, o) => n + o.steps.length, 0);
+  const agree = r.outcomes.reduce((n, o) => n + o.steps.filter((s) => s.verdict === 'agree').length, 0);
+  return {
+    bench: 'lab',
+    release: r.release,
+    sequences: r.outcomes.length,
+    steps,
+    agreeingSteps: agree,
+    disagreeingRuns: r.outcomes.filter((o) => !o.match).length,
+    boots: r.boots,
+    guestMs: Math.round(r.guestMs),
+    wallMs: Math.round(ms),
+    sequencesPerSec: Math.round((r.outcomes.length / ms) * 1000),
+  };
+}
+
 const BENCHES: Record<string, () => Result> = {
   model,
   search: searchBench,
   check: checkBench,
   explore: exploreBench,
   'compat-core': () => ({ ...compatCoreBench(objects) }),
+  lab: labBench,
 };
+/** Run only when named: they need the real-kernel lab. */
+const ON_REQUEST = new Set(['lab']);
 for (const n of names)
   if (!(n in BENCHES)) {
     process.stderr.write(`bench: unknown benchmark '${n}' (${Object.keys(BENCHES).join(', ')})\n`);
     process.exit(2);
   }
-for (const n of names.length > 0 ? names : Object.keys(BENCHES)) {
+for (const n of names.length > 0 ? names : Object.keys(BENCHES).filter((b) => !ON_REQUEST.has(b))) {
   const r = (BENCHES[n] as () => Result)();
   // compat-core against the issue's targets (Spin's compiled verifier: 400,000 states/s; 32 bytes per state).
   const targets =

@@ -30,6 +30,10 @@ export interface Topology {
   readonly groups: readonly GroupSpec[];
   readonly devices: readonly DeviceSpec[];
   readonly actors: readonly ActorSpec[];
+  /** The IOMMU behind the physical devices reports IOMMU_CAP_ENFORCE_CACHE_COHERENCY (Intel: snoop control,
+   * ecap_sc_support()), so their HWPTs enforce cache coherency (hw_pagetable.c iommufd_hwpt_paging_alloc()).
+   * Default false: QEMU's emulated VT-d, the lab's IOMMU, has no snoop control. */
+  readonly iommuEnforcesCoherency: boolean;
 }
 
 export interface TopologyInput {
@@ -39,6 +43,7 @@ export interface TopologyInput {
     readonly devices: readonly { readonly name: string; readonly kind: DeviceKind }[];
   }[];
   readonly actors?: readonly ActorSpec[];
+  readonly iommuEnforcesCoherency?: boolean;
 }
 
 export const DEFAULT_ACTORS: readonly ActorSpec[] = [
@@ -60,7 +65,12 @@ export function makeTopology(input: TopologyInput): Topology {
     const kind: GroupKind = g.noiommu === true ? 'noiommu' : allEmulated ? 'emulated' : 'iommu';
     groups.push({ name: g.name, kind, devices: members });
   });
-  return { groups, devices, actors: input.actors ?? DEFAULT_ACTORS };
+  return {
+    groups,
+    devices,
+    actors: input.actors ?? DEFAULT_ACTORS,
+    iommuEnforcesCoherency: input.iommuEnforcesCoherency ?? false,
+  };
 }
 
 const DEFAULT_GROUPS: TopologyInput['groups'] = [

@@ -74,12 +74,20 @@ describe('ioas-check render', () => {
     expect(back.ok && back.value.actions.length).toBe(JSON.parse(readFileSync(saved, 'utf8')).steps.length);
   });
 
-  it('c: a trace with vfio group ops exits 1 with the reason on stderr and nothing on stdout', () => {
-    const r = run(['render', saved, '--format', 'c']);
+  it('c: a trace with an injected failure exits 1 with the reason on stderr and nothing on stdout', () => {
+    const faulty = 'counterexamples/refcounts-match-holders--v6.2.json';
+    const r = run(['render', faulty, '--format', 'c']);
     expect(r.code).toBe(1);
     expect(r.out).toBe('');
-    expect(r.err).toMatch(/^ioas-check: .*: not expressible in C: step \d+ \(\w+\): needs a vfio group: .*\n$/);
-    expect(r.err.startsWith(`ioas-check: ${saved}: `)).toBe(true);
+    expect(r.err).toMatch(/^ioas-check: .*: not expressible in C: step \d+ \(\w+\): injects a kernel-internal failure.*\n$/);
+    expect(r.err.startsWith(`ioas-check: ${faulty}: `)).toBe(true);
+  });
+
+  it('c: a trace on the vfio group path prints a program that takes its devices on the command line', () => {
+    const r = run(['render', saved, '--format', 'c']);
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('group_path(');
+    expect(r.out).toContain('int main(int argc, char **argv)');
   });
 
   it('c: an expressible trace prints the program', () => {
@@ -87,7 +95,7 @@ describe('ioas-check render', () => {
     expect(r.code).toBe(0);
     expect(r.err).toBe('');
     expect(r.out).toMatch(/^\/\/ SPDX-License-Identifier: GPL-2.0\n/);
-    expect(r.out).toContain('int main(void)');
+    expect(r.out).toContain('int main(int argc, char **argv)');
   });
 
   it('the usage text lists render', () => {

@@ -69,6 +69,12 @@ export function classifyDifference(
     case 'VFIO_CHECK_EXTENSION':
       if (a.ext === VFIO_EXT.VFIO_DMA_CC_IOMMU && phase === 'empty')
         return R('#4', 'CHECK_EXTENSION(DMA_CC_IOMMU) with no group: 0 vs ENODEV');
+      if (a.ext === VFIO_EXT.VFIO_DMA_CC_IOMMU && phase === 'set')
+        return R(
+          'N4',
+          'CHECK_EXTENSION(DMA_CC_IOMMU) after SET_IOMMU: type1 answers for the domains it made at SET_IOMMU (0 on an IOMMU without snoop control), compat for the HWPTs that device opens make (1 until a device opens)',
+          'the real-kernel lab (6.12.118, QEMU VT-d); vfio_iommu_type1.c vfio_domains_have_enforce_cache_coherency(), vfio_compat.c iommufd_vfio_cc_iommu()',
+        );
       if (a.ext === VFIO_EXT.VFIO_DMA_CC_IOMMU)
         return R('#5', 'CHECK_EXTENSION(DMA_CC_IOMMU) before SET_IOMMU: 0 vs 1');
       if (a.ext === VFIO_EXT.VFIO_NOIOMMU_IOMMU)
