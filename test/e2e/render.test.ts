@@ -79,7 +79,9 @@ describe('ioas-check render', () => {
     const r = run(['render', faulty, '--format', 'c']);
     expect(r.code).toBe(1);
     expect(r.out).toBe('');
-    expect(r.err).toMatch(/^ioas-check: .*: not expressible in C: step \d+ \(\w+\): injects a kernel-internal failure.*\n$/);
+    expect(r.err).toMatch(
+      /^ioas-check: .*: not expressible in C: step \d+ \(\w+\): injects a kernel-internal failure.*\n$/,
+    );
     expect(r.err.startsWith(`ioas-check: ${faulty}: `)).toBe(true);
   });
 

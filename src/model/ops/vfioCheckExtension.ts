@@ -1,6 +1,6 @@
 import { type ActionOf, VFIO_EXT as X } from '../actions.ts';
-import { containerIoas } from '../kernel/compat.ts';
 import type { ObjectId } from '../ids.ts';
+import { containerIoas } from '../kernel/compat.ts';
 import { ctxOf, getObj, ioasOf } from '../kernel/objects.ts';
 import { target } from '../kernel/target.ts';
 import type { Tx } from '../kernel/tx.ts';
