@@ -21,6 +21,7 @@ const USAGE = `usage: ioas-check <command> [options]
   differences [--semantics S]... [--runs N] [--max-steps N] [--seed N] [--out DIR] [--json]
   kernel setup [--flavour debian|test] [--cache DIR]
   kernel replay FILE|DIR... [--flavour debian|test] [--semantics S] [--c] [--cache DIR] [--json]
+  kernel fuzz [--runs N] [--seed S] [--scope mixed|legacy-only|qemu-shaped] [--max-steps N] [--noiommu] [--flavour F] [--out DIR] [--json]
   properties [--json]
   semantics [--json]
 `;

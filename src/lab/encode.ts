@@ -156,7 +156,7 @@ export function rawScenarioLine(
   if (spec === undefined) return null;
   const words: string[] = [`${st.index} ${st.op}`];
   const fdRef = (name: string): string | null => {
-    const fd = name.startsWith('$') ? vars.get(name) : fdOfName(name);
+    const fd = name.startsWith('$') ? vars.get(name) : /^#\d+$/.test(name) ? Number(name.slice(1)) : fdOfName(name);
     return fd === undefined ? null : `@${handle(actor, fd)}`;
   };
   if (st.fd !== null) {

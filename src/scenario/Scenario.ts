@@ -3,6 +3,9 @@
 import type { Errno } from '../model/errno.ts';
 import type { Topology } from '../model/topology.ts';
 
+/** `#N` as an fd: the step actor's fd number N itself (generated sequences use fds that were never opened). */
+export const LITERAL_FD = /^#\d+$/;
+
 export const SCENARIO_PROFILES = ['v6.2', 'v6.3', 'v6.6', 'v6.12', 'latest'] as const;
 
 /** A literal number or a `$variable` (bound the first time it appears, compared after). */

@@ -1,14 +1,14 @@
 // The scenario ops: for each uAPI ioctl name (and open/close), its argument fields in uAPI spelling, the file its
 // `fd` names, and how the resolved values become a model action. Ops outside the model resolve to a reason.
 import type { Action, IommufdPath } from '../model/actions.ts';
-import type { DeviceIdx, Fd, GroupIdx } from '../model/ids.ts';
+import type { ActorId, DeviceIdx, Fd, GroupIdx } from '../model/ids.ts';
 import type { FamilyName } from './constants.ts';
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 /** A model action before the runner fills in the actor. */
 export type ActionBody = DistributiveOmit<Action, 'actor'>;
 
-export type FieldType = 'num' | 'fd' | 'group' | 'device' | 'path' | 'ranges';
+export type FieldType = 'num' | 'fd' | 'group' | 'device' | 'path' | 'ranges' | 'actor';
 
 export interface FieldSpec {
   readonly type: FieldType;
@@ -27,6 +27,7 @@ export interface Values {
   readonly group: (field: string) => GroupIdx;
   readonly device: (field: string) => DeviceIdx;
   readonly path: (field: string) => string;
+  readonly actor: (field: string) => ActorId;
 }
 
 export type FdKind = 'iommufd' | 'group' | 'device' | 'cdev' | 'any' | 'none';
@@ -71,6 +72,14 @@ export const OPS: Readonly<Record<string, OpSpec>> = {
     },
   },
   close: { fd: 'any', fields: {}, returnsFd: false, ucmd: false, build: (fd) => ({ kind: 'close', fd }) },
+  /** SCM_RIGHTS: a duplicate of `fd` installed in actor `to`'s fd table (the model's pass_fd). */
+  pass_fd: {
+    fd: 'any',
+    fields: { to: { type: 'actor' } },
+    returnsFd: true,
+    ucmd: false,
+    build: (fd, v) => ({ kind: 'pass_fd', fd, to: v.actor('to') }),
+  },
   IOMMU_DESTROY: {
     fd: 'iommufd',
     fields: { id: num() },

@@ -7,7 +7,7 @@ import { parseSemantics } from '../model/semantics.ts';
 import { DEFAULT_TOPOLOGY, type Topology, withActors } from '../model/topology.ts';
 import { FAMILIES, resolveConstant } from './constants.ts';
 import { OPS, type OpSpec } from './opTable.ts';
-import type { Arg, Expectation, Scenario, ScenarioStep, Value } from './Scenario.ts';
+import { type Arg, type Expectation, LITERAL_FD, type Scenario, type ScenarioStep, type Value } from './Scenario.ts';
 
 export const SCENARIO_ACTORS = [{ name: 'app', kind: 'native' as const }];
 
@@ -81,6 +81,7 @@ function args(
       case 'group':
       case 'device':
       case 'path':
+      case 'actor':
         if (typeof v !== 'string' || v === '')
           return fail(w, `expected a name${f.type === 'fd' ? ' or a $variable' : ''}`);
         out[k] = VAR.test(v) && f.type === 'fd' ? { kind: 'var', name: v } : { kind: 'name', value: v };
@@ -218,7 +219,7 @@ function checkNames(steps: readonly ScenarioStep[], topology: Topology): void {
         `${where}.actor`,
         `no actor ${JSON.stringify(st.actor)} (actors: ${topology.actors.map((a) => a.name).join(', ')})`,
       );
-    if (st.fd !== null && !st.fd.startsWith('$') && !fdNames.has(st.fd))
+    if (st.fd !== null && !st.fd.startsWith('$') && !LITERAL_FD.test(st.fd) && !fdNames.has(st.fd))
       fail(`${where}.fd`, `no fd named ${JSON.stringify(st.fd)} before this step (fds are named with "as")`);
     const spec = OPS[st.op];
     for (const [k, a] of Object.entries(st.args)) {
@@ -231,8 +232,10 @@ function checkNames(steps: readonly ScenarioStep[], topology: Topology): void {
             ? topology.devices.map((d) => d.name)
             : type === 'fd'
               ? [...fdNames]
-              : null;
-      if (known !== null && !known.includes(a.value))
+              : type === 'actor'
+                ? topology.actors.map((x) => x.name)
+                : null;
+      if (known !== null && !known.includes(a.value) && !(type === 'fd' && LITERAL_FD.test(a.value)))
         fail(
           `${where}.args.${k}`,
           `no ${type} named ${JSON.stringify(a.value)} (known: ${known.join(', ') || 'none'})`,

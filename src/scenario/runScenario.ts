@@ -11,7 +11,7 @@ import { initialWorld, type World } from '../model/state.ts';
 import { step as modelStep } from '../model/step.ts';
 import { snapshot } from '../report/snapshot.ts';
 import { OPS, type OpSpec, type Values } from './opTable.ts';
-import type { Expectation, Scenario, ScenarioStep, Value } from './Scenario.ts';
+import { type Expectation, LITERAL_FD, type Scenario, type ScenarioStep, type Value } from './Scenario.ts';
 
 export interface StepReport {
   readonly index: number;
@@ -87,6 +87,7 @@ function resolveFd(env: Env, st: ScenarioStep, actor: ActorId, spec: OpSpec): Fd
       throw new ScenarioError(`fd left out but ${live.length} iommufds are open; name one with "fd"`);
     return mkFd(only);
   }
+  if (LITERAL_FD.test(st.fd)) return mkFd(Number(st.fd.slice(1)));
   if (st.fd.startsWith('$')) {
     const v = env.vars.get(st.fd);
     if (v === undefined) throw new ScenarioError(`fd ${st.fd} is not bound`);
@@ -133,6 +134,7 @@ function values(s: Scenario, env: Env, st: ScenarioStep, spec: OpSpec): Values {
     fd: (field) => {
       const a = st.args[field];
       if (a?.kind === 'var') return mkFd(num(field));
+      if (a?.kind === 'name' && LITERAL_FD.test(a.value)) return mkFd(Number(a.value.slice(1)));
       const n = env.names.get(name(field));
       if (n === undefined) throw new ScenarioError(`args.${field}: no fd named ${JSON.stringify(name(field))}`);
       return n.fd;
@@ -141,6 +143,11 @@ function values(s: Scenario, env: Env, st: ScenarioStep, spec: OpSpec): Values {
       const i = s.topology.groups.findIndex((g) => g.name === name(field));
       if (i < 0) throw new ScenarioError(`args.${field}: no group ${JSON.stringify(name(field))} in the topology`);
       return groupIdx(i);
+    },
+    actor: (field) => {
+      const i = s.topology.actors.findIndex((x) => x.name === name(field));
+      if (i < 0) throw new ScenarioError(`args.${field}: no actor ${JSON.stringify(name(field))}`);
+      return actorId(i);
     },
     device: (field) => {
       const i = s.topology.devices.findIndex((d) => d.name === name(field));

@@ -35,7 +35,7 @@ function groupHwpt(tx: Tx, c: CtxId, d: DeviceIdx): ObjectId | null {
 }
 
 /**
- * iommufd_device_bind() via vfio_iommufd_physical_bind(): claims DMA ownership for the ictx (EBUSY when another
+ * iommufd_device_bind() via vfio_iommufd_physical_bind(): claims DMA ownership for the ictx (EPERM when another
  * device of the group is bound to another ictx), creates the DEVICE (users: xarray + driver) and takes an ictx
  * reference. Emulated devices: v6.2-v6.3 only take the ictx reference; v6.4+ iommufd_access_create().
  */
@@ -55,11 +55,13 @@ export function bindDevice(tx: Tx, d: DeviceIdx, c: CtxId, fault: FaultPoint | n
     emit(tx, { kind: 'device_bound', device: d, ctx: c, id });
     return success(id);
   }
-  // iommu_device_claim_dma_owner(dev, ictx): the group's owner cookie is an ictx. A binding left behind by a
-  // close that skipped the unbind (L1, v6.2/v6.3) still owns the group, including this device's own.
+  // iommu.c iommu_device_claim_dma_owner(dev, ictx), v6.2+: the group's owner cookie is an ictx; owned by
+  // another owner -> EPERM (EBUSY is the group-level iommu_group_claim_dma_owner() of the legacy container).
+  // Found by the lab's fuzzer (scenarios/kernel-found/). A binding left behind by a close that skipped the
+  // unbind (L1, v6.2/v6.3) still owns the group, including this device's own.
   for (const other of groupSpec(tx, spec.group).devices) {
     const b = deviceState(tx, other).binding;
-    if (b !== null && b.kind === 'idev' && b.ctx !== c) return failure('EBUSY');
+    if (b !== null && b.kind === 'idev' && b.ctx !== c) return failure('EPERM');
   }
   if (fault === 'device_bind') return failure('ENOMEM');
   const id = createObject(tx, c, { type: 'DEVICE', device: d, hwpt: null }, 1);
