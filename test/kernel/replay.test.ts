@@ -1,5 +1,8 @@
 // The real-kernel tier: every applicable scenario and counterexample on each lab flavour, step by step against
 // the model, and a negative control (a profile the kernel is not must disagree where the lab shows it).
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.ts';
 import { FLAVOURS } from '../../src/lab/labTypes.ts';
@@ -64,6 +67,37 @@ describe.each(FLAVOURS)('the %s lab', (flavour) => {
     expect(ran.some((x) => x.c?.exit === 0)).toBe(true);
     expect(ran.some((x) => x.c?.exit === 1)).toBe(true);
     expect(r.code).toBe(0);
+  });
+
+  it('fuzzes: generated sequences on the kernel, every step compared, the --json contract exactly', () => {
+    let out = '';
+    const dir = mkdtempSync(join(tmpdir(), 'fuzz-'));
+    const code = main(
+      ['kernel', 'fuzz', '--flavour', flavour, '--runs', '500', '--seed', '3', '--json', '--out', dir],
+      {
+        out: (x) => {
+          out += x;
+        },
+        err: () => {},
+        tty: false,
+        now: () => Date.now(),
+      },
+    );
+    const j = JSON.parse(out) as Record<string, unknown>;
+    expect(Object.keys(j)).toEqual([
+      'kernel',
+      'sequences',
+      'steps',
+      'elapsedMs',
+      'agreeingSteps',
+      'classes',
+      'kernelWarnings',
+    ]);
+    expect(j['classes']).toEqual([]);
+    expect(code).toBe(0);
+    expect(j['sequences']).toBeGreaterThan(400);
+    expect(Number(j['agreeingSteps'])).toBeGreaterThan(0.99 * Number(j['steps']));
+    expect(readFileSync(join(dir, 'kernel-fuzz.md'), 'utf8')).toContain('## Agreement per op');
   });
 
   it('disagrees with v6.6 exactly where 6.12.y carries the B11, B12 and B13 fixes', () => {
