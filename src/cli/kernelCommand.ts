@@ -1,6 +1,6 @@
-// `ioas-check kernel setup|replay`: the real-kernel lab. setup builds a flavour's lab into the cache; replay runs
-// scenarios and counterexamples on the real kernel and on the model, step by step. Exit 0: everything agrees;
-// 1: a disagreement (or a guest crash); 2: bad input or a lab that cannot run.
+// `ioas-check kernel setup|replay|fuzz`: the real-kernel lab. setup builds a flavour's lab into the cache; replay runs
+// scenarios and counterexamples on the real kernel and on the model, step by step (fuzz: kernelFuzzCommand.ts). Exit 0:
+// everything agrees; 1: a disagreement (or a guest crash); 2: bad input or a lab that cannot run.
 import { defaultCache, findLab } from '../lab/labCache.ts';
 import type { Planned } from '../lab/labTypes.ts';
 import { expandFiles, LabInputError, planFile } from '../lab/loadFiles.ts';

@@ -69,7 +69,7 @@ export function planScenario(file: string, s: Scenario, caps: FlavourCaps, profi
       if (isTestOp(o.step.op)) mock = true;
     },
   });
-  const where = placement(file, run, s.topology, used, mock, caps);
+  const where = placement(run, s.topology, used, mock, caps);
   if ('reason' in where) return [{ kind: 'skip', file, run, reason: where.reason }];
   const steps: LabStep[] = [];
   let unexpressed: string | null = null;
@@ -170,7 +170,7 @@ export function planTrace(
       };
     const used = new Set(actions.flatMap((a) => groupsOf(a, topo)));
     const mock = actions.some((a) => isTestOp(a.kind));
-    const where = placement(file, run, topo, used, mock, caps);
+    const where = placement(run, topo, used, mock, caps);
     if ('reason' in where) return { kind: 'skip', file, run, reason: where.reason };
     const steps =
       run === 'compat'
@@ -184,7 +184,6 @@ export function planTrace(
 }
 
 function placement(
-  _file: string,
   run: ContainerRun,
   topo: Topology,
   used: ReadonlySet<GroupIdx>,
