@@ -49,6 +49,16 @@ describe('resultClass and the agreement table', () => {
   });
 });
 
+const provenance = (originalLength: number) => ({
+  release: 'r',
+  flavour: 'debian',
+  command: 'c',
+  op: 'o',
+  model: 'm',
+  kernel: 'k',
+  originalLength,
+});
+
 describe('generated sequences as scenarios', () => {
   const topo = fuzzTopology('mixed', false);
   const gen = generate(
@@ -76,15 +86,7 @@ describe('generated sequences as scenarios', () => {
 
   function runScenarioOfModel(actions: (typeof gen)[number]['actions']) {
     const steps: StepOutcome[] = [];
-    const text0 = foundScenario('x', actions, [], topo, {
-      release: 'r',
-      flavour: 'debian',
-      command: 'c',
-      op: 'o',
-      model: 'm',
-      kernel: 'k',
-      originalLength: actions.length,
-    });
+    const text0 = foundScenario('x', actions, [], topo, provenance(actions.length));
     const parsed = parseScenario(text0);
     if (!parsed.ok) throw new Error(parsed.error);
     const run = runScenario(parsed.value, 'v6.12', {
@@ -105,15 +107,7 @@ describe('generated sequences as scenarios', () => {
       },
     });
     expect(run.match).toBe(true);
-    const text = foundScenario('x', actions, steps, topo, {
-      release: 'r',
-      flavour: 'debian',
-      command: 'c',
-      op: 'o',
-      model: 'm',
-      kernel: 'k',
-      originalLength: actions.length,
-    });
+    const text = foundScenario('x', actions, steps, topo, provenance(actions.length));
     const p2 = parseScenario(text);
     if (!p2.ok) throw new Error(p2.error);
     return runScenario(p2.value, 'v6.12');
