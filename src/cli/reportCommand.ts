@@ -1,7 +1,7 @@
 // `ioas-check report [--semantics S]... [--out DIR] [--from RESULTS.json]`: runs the check (or reads the
 // `check --json` results of an earlier run) and writes DIR/report.md and DIR/report.html with the counterexamples beside it, each
 // also as ITF JSON, a Mermaid diagram and, where the trace allows, a C reproducer.
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { basename, join, relative } from 'node:path';
 import { loadCounterexample } from '../checker/loadCounterexample.ts';
 import { DEFAULT_SEED } from '../checker/seed.ts';
@@ -48,7 +48,12 @@ function readResults(file: string): Results {
 }
 
 export function runReport(args: readonly string[], io: Io): number {
-  const { values } = parse(args, { ...SEARCH_FLAGS, from: { type: 'string' } }, false);
+  const { values } = parse(
+    args,
+    { ...SEARCH_FLAGS, from: { type: 'string' }, 'kernel-fuzz': { type: 'string' } },
+    false,
+  );
+  const kernelFuzz = readKernelFuzz(values['kernel-fuzz']);
   const outDir = values.out ?? 'report';
   let results: Results;
   let cxDir: string;
@@ -83,6 +88,7 @@ export function runReport(args: readonly string[], io: Io): number {
     seed: results.seed,
     runs: results.runs,
     maxSteps: results.maxSteps,
+    kernelFuzz,
   });
   writeAtomic(join(outDir, 'report.md'), md);
   const counterexamples = results.rows.flatMap((r) => {
@@ -100,6 +106,20 @@ export function runReport(args: readonly string[], io: Io): number {
     io.out(`${JSON.stringify({ report: files[0], html: files[1], counterexamples: files.slice(2) }, null, 2)}\n`);
   else if (values.quiet !== true) io.out(`wrote ${files[0]} and ${files[1]}\n`);
   return 0;
+}
+
+/** The agreement report of a `kernel fuzz` run (its kernel-fuzz.md): the file given, else the committed one if
+ * there is one; a file given that cannot be read is a usage error. */
+function readKernelFuzz(given: string | undefined): string | null {
+  const file = given ?? join('counterexamples', 'kernel-fuzz', 'kernel-fuzz.md');
+  if (given === undefined && !existsSync(file)) return null;
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new UsageError(
+      `${file}: cannot read the kernel fuzz report: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
+    );
+  }
 }
 
 /** Beside each counterexample: `<name>.itf.json`, `<name>.mmd` and, where the trace is expressible, `<name>.c`. */

@@ -12,6 +12,8 @@ export interface ReportInput {
   readonly seed: number;
   readonly runs: number;
   readonly maxSteps: number;
+  /** The Markdown of a `kernel fuzz` run (its agreement report), or null. */
+  readonly kernelFuzz?: string | null;
 }
 
 /** Links go to the counterexample's Markdown twin; `file` is relative to the report. */
@@ -81,5 +83,12 @@ export function reportMarkdown(input: ReportInput): string {
   );
   out.push(table(['bug', 'what', 'fix', 'profile', 'property', 'search'], bugRows));
   out.push('');
+  if (input.kernelFuzz !== undefined && input.kernelFuzz !== null) {
+    // The run's own Markdown, its title replaced and its sections one level down.
+    out.push('## On a real kernel: differential search (`ioas-check kernel fuzz`)');
+    out.push('');
+    const body = input.kernelFuzz.split('\n').filter((l) => !l.startsWith('# '));
+    out.push(...body.map((l) => (l.startsWith('## ') ? `#${l}` : l)));
+  }
   return `${out.join('\n')}\n`;
 }

@@ -34,6 +34,7 @@ describe('ioas-check kernel', () => {
     [['kernel', 'fuzz', '--scope', 'threaded'], /--scope expects one of mixed, legacy-only, qemu-shaped/],
     [['kernel', 'fuzz', '--runs', '0'], /--runs expects a positive integer/],
     [['kernel', 'fuzz', '--cache', empty], /the debian lab is not set up/],
+    [['report', '--kernel-fuzz', '/nonexistent.md'], /cannot read the kernel fuzz report: ENOENT/],
   ])('%j is a usage error: exit 2, one line', (args, msg) => {
     const r = run(args);
     expect(r.code).toBe(2);
