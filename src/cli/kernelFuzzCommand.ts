@@ -109,7 +109,7 @@ export function runKernelFuzz(args: readonly string[], io: Io): number {
   const byOp = agreementByOp(r.outcomes);
   writeAtomic(
     join(out, 'kernel-fuzz.json'),
-    `${JSON.stringify({ ...summary, command, skipped: r.skipped, boots: r.boots, guestMs: r.guestMs, agreement: byOp }, null, 2)}\n`,
+    `${JSON.stringify({ format: 'ioas-check/kernel-fuzz@1', ...summary, command, skipped: r.skipped, boots: r.boots, guestMs: r.guestMs, agreement: byOp }, null, 2)}\n`,
   );
   writeAtomic(
     join(out, 'kernel-fuzz.md'),

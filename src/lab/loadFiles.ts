@@ -10,6 +10,8 @@ import { looksLikeScenario, parseScenario } from '../scenario/parseScenario.ts';
 import type { FlavourCaps, Planned } from './labTypes.ts';
 import { LAB_PROFILE, planScenario, planTrace } from './plan.ts';
 
+const TRACE_FORMATS = ['ioas-check/counterexample@1', 'ioas-check/diff@1'];
+
 /** A file that cannot be read or parsed: the caller turns it into a one-line exit 2. */
 export class LabInputError extends Error {}
 
@@ -53,6 +55,10 @@ export function planFile(file: string, caps: FlavourCaps, profile = LAB_PROFILE)
     return planScenario(file, r.value, caps, profile);
   }
   const o = json as Record<string, unknown>;
+  // Another ioas-check document (a fuzz run's report, say) found beside the traces: nothing to replay.
+  const format = o['format'];
+  if (typeof format === 'string' && format.startsWith('ioas-check/') && !TRACE_FORMATS.includes(format))
+    return [{ kind: 'skip', file, run: 'compat', reason: `a ${format} document, not a scenario or a trace` }];
   if (o['format'] === 'ioas-check/diff@1') {
     const topo = DEFAULT_BOUNDS.topology;
     const steps = Array.isArray(o['steps']) ? (o['steps'] as Record<string, unknown>[]) : [];
