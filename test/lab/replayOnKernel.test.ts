@@ -75,6 +75,8 @@ describe('planFile on a folder of evidence', () => {
   it("skips another ioas-check document (a fuzz run's report) and still refuses a malformed counterexample", () => {
     const [p] = planFile('counterexamples/kernel-fuzz/kernel-fuzz.json', FLAVOUR_CAPS.debian);
     expect(p?.kind === 'skip' && p.reason).toBe('a ioas-check/kernel-fuzz@1 document, not a scenario or a trace');
-    expect(() => planFile('package.json', FLAVOUR_CAPS.debian)).toThrow(/format: expected "ioas-check\/counterexample@1"/);
+    expect(() => planFile('package.json', FLAVOUR_CAPS.debian)).toThrow(
+      /format: expected "ioas-check\/counterexample@1"/,
+    );
   });
 });
