@@ -7,6 +7,7 @@ import { checkExtensionConsistent } from './checkExtensionConsistent.ts';
 import { closeAllLeavesNothing } from './closeAllLeavesNothing.ts';
 import { compatMatchesType1 } from './compatMatchesType1.ts';
 import { failedOpenLeavesNoTrace } from './failedOpenLeavesNoTrace.ts';
+import { groupOneDomain } from './groupOneDomain.ts';
 import { kernelDestroySucceeds } from './kernelDestroySucceeds.ts';
 import { legacyCompatIoasStable } from './legacyCompatIoasStable.ts';
 import { noDeadlock } from './noDeadlock.ts';
@@ -34,6 +35,7 @@ export const PROPERTIES: readonly Property[] = [
   refcountsMatchHolders,
   vfioIoasIsLiveIoas,
   attachmentsLive,
+  groupOneDomain,
   autoHwptLifetime,
   closeAllLeavesNothing,
   noKernelWarn,

@@ -261,6 +261,7 @@ describe('property fixtures', () => {
       'cdev-ignores-vfio-ioas',
       'vfio-ioas-live',
       'attachments-live',
+      'group-one-domain',
       'auto-hwpt-lifetime',
       'open-atomicity',
       'no-use-after-free',
@@ -330,6 +331,15 @@ describe('property fixtures', () => {
     expect(check('attachments-live', w)).toBeNull();
     expect(check('attachments-live', { ...w, ctxs: [{ ...ctx0, objects: ctx0.objects.slice(0, 3) }] })).toMatch(
       /missing HWPT/,
+    );
+    // group-one-domain: dev2 (g1, like dev1) forged onto another HWPT than dev1's.
+    expect(check('group-one-domain', w)).toBeNull();
+    const split = [
+      ...ctx0.objects,
+      { type: 'DEVICE' as const, device: 2 as never, hwpt: 9 as never, users: 2, serial: 99 },
+    ];
+    expect(check('group-one-domain', { ...w, ctxs: [{ ...ctx0, objects: split }] })).toMatch(
+      /group g1 has devices on HWPT 3 and HWPT 9 in iommufd ctx0/,
     );
     expect(check('auto-hwpt-lifetime', w)).toBeNull();
     const hwpt = ctx0.objects[3];
