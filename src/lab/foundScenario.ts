@@ -5,6 +5,7 @@
 import { encodeAction, type JsonValue } from '../checker/actionCodec.ts';
 import type { Action } from '../model/actions.ts';
 import type { Topology } from '../model/topology.ts';
+import { scenarioOpOf } from '../scenario/opTable.ts';
 import { LAB_PROFILE } from './plan.ts';
 import type { StepOutcome } from './replayOnKernel.ts';
 
@@ -39,12 +40,7 @@ function stepOf(a: Action, topo: Topology): Record<string, JsonValue> {
     else if (typeof v === 'number' && !Number.isSafeInteger(v)) args[k] = BigInt(Math.min(v, 2 ** 64 - 1)).toString();
     else args[k] = v;
   }
-  const op =
-    a.kind === 'open_group' || a.kind === 'open_cdev'
-      ? 'open'
-      : a.kind === 'IOMMU_IOAS_MAP_USER_VA'
-        ? 'IOMMU_IOAS_MAP'
-        : a.kind;
+  const op = scenarioOpOf(a.kind);
   const step: Record<string, JsonValue> = { op, actor: e.actor };
   if ('fd' in a) step['fd'] = literal(a.fd);
   if (Object.keys(args).length > 0) step['args'] = args;

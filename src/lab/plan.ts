@@ -13,7 +13,7 @@ import { initialWorld, type World } from '../model/state.ts';
 import { step } from '../model/step.ts';
 import type { Topology } from '../model/topology.ts';
 import { snapshot } from '../report/snapshot.ts';
-import { OPS } from '../scenario/opTable.ts';
+import { OPS, scenarioOpOf } from '../scenario/opTable.ts';
 import { runScenario } from '../scenario/runScenario.ts';
 import type { Scenario } from '../scenario/Scenario.ts';
 import { actionLine, type EncodeContext, rawScenarioLine, sizeWords } from './encode.ts';
@@ -59,23 +59,17 @@ export function planScenario(file: string, s: Scenario, caps: FlavourCaps, profi
         reason: `the scenario does not apply to ${profile} (it lists ${s.profiles.join(', ')})`,
       },
     ];
-  // The slots are decided before the lines: collect the groups first with a dry run.
+  // One model run writes the lines and collects the groups the scenario uses; the boot is picked after.
+  const ctx = encodeContext(run, s.topology, caps);
   const used = new Set<GroupIdx>();
   let mock = false;
-  runScenario(s, profile, {
-    bindOnly: true,
-    observe: (o) => {
-      if (o.action !== null) for (const g of groupsOf(o.action, s.topology)) used.add(g);
-      if (isTestOp(o.step.op)) mock = true;
-    },
-  });
-  const where = placement(run, s.topology, used, mock, caps);
-  if ('reason' in where) return [{ kind: 'skip', file, run, reason: where.reason }];
   const steps: LabStep[] = [];
   let unexpressed: string | null = null;
   const modelRun = runScenario(s, profile, {
     bindOnly: true,
     observe: (o) => {
+      if (o.action !== null) for (const g of groupsOf(o.action, s.topology)) used.add(g);
+      if (isTestOp(o.step.op)) mock = true;
       const st = o.step;
       const actor = s.topology.actors.findIndex((a) => a.name === st.actor);
       // A left-out fd is the actor's only iommufd (as runScenario resolves it).
@@ -89,8 +83,8 @@ export function planScenario(file: string, s: Scenario, caps: FlavourCaps, profi
       };
       const line =
         o.action !== null
-          ? actionLine(o.action, st.index, o.result, where.ctx) + sizeWords(st)
-          : rawScenarioLine(st, actor as never, fdOfName, o.vars, where.ctx);
+          ? actionLine(o.action, st.index, o.result, ctx) + sizeWords(st)
+          : rawScenarioLine(st, actor as never, fdOfName, o.vars, ctx);
       if (line === null) {
         unexpressed ??= `step ${st.index} (${st.op}) cannot be written for the executor`;
         return;
@@ -109,6 +103,8 @@ export function planScenario(file: string, s: Scenario, caps: FlavourCaps, profi
       });
     },
   });
+  const where = placement(run, s.topology, used, mock, caps);
+  if ('reason' in where) return [{ kind: 'skip', file, run, reason: where.reason }];
   if (unexpressed !== null) return [{ kind: 'skip', file, run, reason: unexpressed }];
   // runScenario stops where a name or $variable cannot be resolved (an open the model refused, say).
   const f = modelRun.failure;
@@ -196,10 +192,15 @@ function placement(
   if ('reason' in b) return b;
   const slots = labSlots(topo, used);
   if (!slots.ok) return { reason: slots.reason };
-  return {
-    boot: b.boot,
-    ctx: { slots: slots.slots, vfioPath: run === 'compat' ? caps.compatPath : '/dev/vfio/vfio' },
-  };
+  return { boot: b.boot, ctx: encodeContext(run, topo, caps) };
+}
+
+/** How the model's names read in this run's executor lines; the mapping is the same whatever groups are used. */
+function encodeContext(run: ContainerRun, topo: Topology, caps: FlavourCaps): EncodeContext {
+  const slots = labSlots(topo, new Set());
+  // Cannot happen: labSlots refuses a shape the lab lacks only for a group in use, and none is given here.
+  if (!slots.ok) throw new Error(`labSlots refused with no group in use: ${slots.reason}`);
+  return { slots: slots.slots, vfioPath: run === 'compat' ? caps.compatPath : '/dev/vfio/vfio' };
 }
 
 function compatSteps(actions: readonly Action[], topo: Topology, ctx: EncodeContext, profile: string): LabStep[] {
@@ -244,14 +245,14 @@ function labStep(
   ctx: EncodeContext,
   state: LabStep['state'],
 ): LabStep {
-  const returnsFd = ['open', 'open_group', 'open_cdev', 'pass_fd', 'VFIO_GROUP_GET_DEVICE_FD'].includes(a.kind);
+  const returnsFd = OPS[scenarioOpOf(a.kind)]?.returnsFd ?? false;
   return {
     index: i,
     op: a.kind,
     line: actionLine(a, i, r, ctx),
     model: r,
     returnsFd,
-    fdOut: fdOutFields(a.kind),
+    fdOut: fdOutFields(scenarioOpOf(a.kind)),
     warns,
     state,
   };

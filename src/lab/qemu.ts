@@ -17,26 +17,27 @@ export interface GuestRun {
   readonly elapsedMs: number;
 }
 
+/** g0 and g1 behind the emulated Intel IOMMU: one edu alone, two behind a conventional PCI bridge (one group). */
+const IOMMU_GROUPS = [
+  '-device',
+  'intel-iommu,intremap=on,caching-mode=on',
+  '-device',
+  'edu',
+  '-device',
+  'pci-bridge,id=br1,chassis_nr=1',
+  '-device',
+  'edu,bus=br1,addr=1',
+  '-device',
+  'edu,bus=br1,addr=2',
+];
+
 /** The machine for each boot (real-kernel-lab.md): q35 with the emulated Intel IOMMU and three edu devices, two
  * of them behind a conventional PCI bridge (one IOMMU group); or no IOMMU and one edu. */
 export function machineArgs(boot: LabBoot): { readonly args: string[]; readonly append: string } {
   switch (boot) {
     case 'iommu':
       return {
-        args: [
-          '-M',
-          'q35,kernel-irqchip=split',
-          '-device',
-          'intel-iommu,intremap=on,caching-mode=on',
-          '-device',
-          'edu',
-          '-device',
-          'pci-bridge,id=br1,chassis_nr=1',
-          '-device',
-          'edu,bus=br1,addr=1',
-          '-device',
-          'edu,bus=br1,addr=2',
-        ],
+        args: ['-M', 'q35,kernel-irqchip=split', ...IOMMU_GROUPS],
         append: 'intel_iommu=on ioas_lab=iommu',
       };
     case 'mixed':
@@ -46,16 +47,7 @@ export function machineArgs(boot: LabBoot): { readonly args: string[]; readonly 
         args: [
           '-M',
           'q35,kernel-irqchip=split,default-bus-bypass-iommu=off',
-          '-device',
-          'intel-iommu,intremap=on,caching-mode=on',
-          '-device',
-          'edu',
-          '-device',
-          'pci-bridge,id=br1,chassis_nr=1',
-          '-device',
-          'edu,bus=br1,addr=1',
-          '-device',
-          'edu,bus=br1,addr=2',
+          ...IOMMU_GROUPS,
           '-device',
           'pxb-pcie,id=pxb1,bus_nr=0x80,bypass_iommu=true',
           '-device',

@@ -1,6 +1,6 @@
 // The scenario ops: for each uAPI ioctl name (and open/close), its argument fields in uAPI spelling, the file its
 // `fd` names, and how the resolved values become a model action. Ops outside the model resolve to a reason.
-import type { Action, IommufdPath } from '../model/actions.ts';
+import type { Action, ActionKind, IommufdPath } from '../model/actions.ts';
 import type { ActorId, DeviceIdx, Fd, GroupIdx } from '../model/ids.ts';
 import type { FamilyName } from './constants.ts';
 
@@ -57,6 +57,11 @@ const outside = (why: string, fd: FdKind = 'iommufd'): OpSpec => ({
   ucmd: fd === 'iommufd',
   build: () => ({ unmodelled: why }),
 });
+
+/** The scenario op that writes a model action of kind `k`: `open` covers the group and cdev opens, and a map whose
+ * user VA is given is an IOMMU_IOAS_MAP. */
+export const scenarioOpOf = (k: ActionKind): string =>
+  k === 'open_group' || k === 'open_cdev' ? 'open' : k === 'IOMMU_IOAS_MAP_USER_VA' ? 'IOMMU_IOAS_MAP' : k;
 
 export const OPS: Readonly<Record<string, OpSpec>> = {
   open: {

@@ -4,15 +4,9 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { Io } from '../../src/cli/io.ts';
-import { main } from '../../src/cli/main.ts';
+import { runCli } from '../helpers/runCli.ts';
 
-function run(args: string[]): { code: number; out: string; err: string } {
-  let out = '';
-  let err = '';
-  const io: Io = { out: (s) => (out += s), err: (s) => (err += s), tty: false, now: () => 0 };
-  return { code: main(args, io), out, err };
-}
+const run = (args: string[]) => runCli(args);
 
 const empty = mkdtempSync(join(tmpdir(), 'ioas-lab-empty-'));
 const bad = join(empty, 'bad.json');

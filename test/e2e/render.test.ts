@@ -4,17 +4,11 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { Io } from '../../src/cli/io.ts';
-import { main } from '../../src/cli/main.ts';
 import { itfToTrace } from '../../src/report/render/itfToTrace.ts';
+import { runCli } from '../helpers/runCli.ts';
 import { expressibleCounterexample } from '../report/render/expressibleTrace.ts';
 
-function run(args: string[]): { code: number; out: string; err: string } {
-  let out = '';
-  let err = '';
-  const io: Io = { out: (s) => (out += s), err: (s) => (err += s), tty: false, now: () => 0 };
-  return { code: main(args, io), out, err };
-}
+const run = (args: string[]) => runCli(args);
 
 const repo = join(import.meta.dirname, '..', '..');
 const saved = join(repo, 'counterexamples', 'close-all-leaves-nothing--v6.3.json');

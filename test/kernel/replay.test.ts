@@ -4,8 +4,9 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { main } from '../../src/cli/main.ts';
+
 import { FLAVOURS } from '../../src/lab/labTypes.ts';
+import { runCli } from '../helpers/runCli.ts';
 
 interface StepJson {
   readonly index: number;
@@ -28,20 +29,9 @@ interface ReplayJson {
 }
 
 function replay(args: readonly string[]): { code: number; json: ReplayJson; err: string } {
-  let out = '';
-  let err = '';
-  const code = main(['kernel', 'replay', '--json', ...args], {
-    out: (s) => {
-      out += s;
-    },
-    err: (s) => {
-      err += s;
-    },
-    tty: false,
-    now: () => Date.now(),
-  });
-  if (code === 2) throw new Error(`kernel replay exited 2: ${err}`);
-  return { code, json: JSON.parse(out) as ReplayJson, err };
+  const r = runCli(['kernel', 'replay', '--json', ...args], () => Date.now());
+  if (r.code === 2) throw new Error(`kernel replay exited 2: ${r.err}`);
+  return { code: r.code, json: JSON.parse(r.out) as ReplayJson, err: r.err };
 }
 
 describe.each(FLAVOURS)('the %s lab', (flavour) => {
@@ -70,18 +60,10 @@ describe.each(FLAVOURS)('the %s lab', (flavour) => {
   });
 
   it('fuzzes: generated sequences on the kernel, every step compared, the --json contract exactly', () => {
-    let out = '';
     const dir = mkdtempSync(join(tmpdir(), 'fuzz-'));
-    const code = main(
+    const { code, out } = runCli(
       ['kernel', 'fuzz', '--flavour', flavour, '--runs', '500', '--seed', '3', '--json', '--out', dir],
-      {
-        out: (x) => {
-          out += x;
-        },
-        err: () => {},
-        tty: false,
-        now: () => Date.now(),
-      },
+      () => Date.now(),
     );
     const j = JSON.parse(out) as Record<string, unknown>;
     expect(Object.keys(j)).toEqual([
