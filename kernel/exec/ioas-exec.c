@@ -8,15 +8,31 @@
  *   S <name>                      start a sequence (every fd and buffer of the previous one is released first)
  *   <index> <OP> key=value ...    one step; values are decimal u64, @handle (an fd named by as=), or a name
  *   E                             end of the sequence
+ *   D                             end of a batch: prints {"t":"done"} and waits for the next batch (resident mode)
+ *   Q                             quit
+ *   R <name> tries=N jitter=J [widen=U]
+ *                                 a race block, up to its E (widen: the lab's kretprobe busy-waits U us inside
+ *                                 the compat attach window, kernel/lab/delay/): lines `P <index> <OP> ...` run on the main thread
+ *                                 first, `T<k> <index> <OP> ...` on thread k (up to 4 threads, released
+ *                                 together), `A <index> <OP> ...` on the main thread after the join. The block
+ *                                 runs N times from scratch (every fd closed between tries); thread k > 0 waits
+ *                                 0..J spins, swept over the tries, so that they cover the relative timings. A step
+ *                                 with fdret=1 returns an fd (its number is left out of the outcome). Printed:
+ *                                 {"t":"race",...} and per distinct outcome {"t":"outcome",...} followed by
+ *                                 its first try's steps, sequence `<name>#<k>`, and that try's kmsg lines.
  * Names of groups and devices (g0, dev1, ...) are resolved through /lab/topology, written by the guest's init:
  *   group <name> <path of the group char device>
  *   device <name> <name for VFIO_GROUP_GET_DEVICE_FD> <cdev path or ->
- * Output (JSON lines): {"t":"step",...} {"t":"kmsg",...} {"t":"seq",...} {"t":"end",...}.
+ * Output (JSON lines): {"t":"hello",...} {"t":"topo",...} {"t":"ready"}, then {"t":"seq",...} {"t":"step",...}
+ * {"t":"kmsg",...} {"t":"end",...} per sequence, and {"t":"done",...} at the end of a batch.
+ * Resident mode: given a terminal (the guest's serial port) as input and output, the executor puts it in raw
+ * mode and serves batch after batch until Q; the host keeps the guest alive between batches.
  */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -26,6 +42,7 @@
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/utsname.h>
+#include <termios.h>
 #include <unistd.h>
 
 #include <linux/iommufd.h>
@@ -68,8 +85,11 @@ static struct buf bufs[MAX_BUFS];
 static int nbufs;
 static struct name_map names[MAX_NAMES];
 static int nnames;
-static struct arg args[MAX_ARGS];
-static int nargs;
+/* A step's arguments, out fields and ioctl buffer are per thread: a race block runs steps on several threads. */
+static __thread struct arg args[MAX_ARGS];
+static __thread int nargs;
+/* The handle and buffer tables are shared by a race block's threads. */
+static pthread_mutex_t table_lock = PTHREAD_MUTEX_INITIALIZER;
 static int kmsg_fd = -1;
 static FILE *out;
 static char cur_seq[128];
@@ -93,8 +113,8 @@ static void json_str(const char *s)
 	fputc('"', out);
 }
 
-static char outbuf[8192];
-static size_t outlen;
+static __thread char outbuf[8192];
+static __thread size_t outlen;
 
 /* out fields of the current step, accumulated as `"key":"value"` pairs (u64 as decimal strings). */
 static void out_u64(const char *key, uint64_t v)
@@ -190,10 +210,16 @@ static uint64_t u64(const char *key)
 
 static int handle_fd(const char *name)
 {
+	int fd = -1;
+
+	pthread_mutex_lock(&table_lock);
 	for (int i = 0; i < nhandles; i++)
-		if (!strcmp(handles[i].name, name))
-			return handles[i].fd;
-	return -1;
+		if (!strcmp(handles[i].name, name)) {
+			fd = handles[i].fd;
+			break;
+		}
+	pthread_mutex_unlock(&table_lock);
+	return fd;
 }
 
 /* An fd argument: @name of a handle; an unknown handle is a bad fd number on purpose (EBADF, like the model). */
@@ -213,22 +239,32 @@ static int fd_arg(const char *key)
 
 static void set_handle(const char *name, int fd)
 {
+	pthread_mutex_lock(&table_lock);
 	for (int i = 0; i < nhandles; i++)
 		if (!strcmp(handles[i].name, name)) {
 			handles[i].fd = fd;
+			pthread_mutex_unlock(&table_lock);
 			return;
 		}
 	if (nhandles < MAX_HANDLES) {
 		snprintf(handles[nhandles].name, sizeof(handles[nhandles].name), "%s", name);
 		handles[nhandles++].fd = fd;
 	}
+	pthread_mutex_unlock(&table_lock);
 }
 
-static void drop_handle_fd(int fd)
+static void drop_handle_fd_locked(int fd)
 {
 	for (int i = 0; i < nhandles; i++)
 		if (handles[i].fd == fd)
 			handles[i].fd = -1;
+}
+
+static void drop_handle_fd(int fd)
+{
+	pthread_mutex_lock(&table_lock);
+	drop_handle_fd_locked(fd);
+	pthread_mutex_unlock(&table_lock);
 }
 
 static const struct name_map *lookup(const char *kind, const char *name)
@@ -246,7 +282,7 @@ static const struct name_map *lookup(const char *kind, const char *name)
  * (MAP_NORESERVE, at least 16 MiB so that later, longer maps of the same VA fit). Without a hint any page-aligned
  * buffer does. The length is capped: a huge length is refused by the kernel's checks before any page is touched.
  */
-static void *user_buffer(uint64_t length, uint64_t hint)
+static void *user_buffer_locked(uint64_t length, uint64_t hint)
 {
 	size_t len = length == 0 ? 4096 : length > (64ULL << 20) ? (64ULL << 20) : (size_t)length;
 	void *p = MAP_FAILED;
@@ -287,8 +323,17 @@ static void *user_buffer(uint64_t length, uint64_t hint)
 	return p;
 }
 
+static void *user_buffer(uint64_t length, uint64_t hint)
+{
+	pthread_mutex_lock(&table_lock);
+	void *p = user_buffer_locked(length, hint);
+
+	pthread_mutex_unlock(&table_lock);
+	return p;
+}
+
 /* The iommufd struct-size checks: a step may give size= and trailing=b1,b2,... (bytes after the struct). */
-static unsigned char ucmd[512];
+static __thread unsigned char ucmd[512];
 
 static void *ucmd_prepare(size_t struct_size)
 {
@@ -356,10 +401,16 @@ static struct result op_open(void)
 static struct result op_close(void)
 {
 	int fd = fd_arg("fd");
+	/* The close and the handle's drop are one step for a race block's other threads: an open on another
+	 * thread may get the same fd number as soon as it is closed. */
+	pthread_mutex_lock(&table_lock);
 	int r = close(fd);
+	int err = errno;
 
 	if (r == 0)
-		drop_handle_fd(fd);
+		drop_handle_fd_locked(fd);
+	pthread_mutex_unlock(&table_lock);
+	errno = err;
 	return done(r);
 }
 
@@ -816,7 +867,7 @@ static struct result run_op(const char *op)
 /* ---- sequences ---- */
 
 /* Closes every fd the sequence still holds, in the order they were opened, then frees its buffers. */
-static void end_sequence(void)
+static void end_sequence_quiet(void)
 {
 	for (int i = 0; i < nhandles; i++) {
 		if (handles[i].fd < 0)
@@ -830,6 +881,11 @@ static void end_sequence(void)
 	for (int i = 0; i < nbufs; i++)
 		munmap(bufs[i].p, bufs[i].len);
 	nbufs = 0;
+}
+
+static void end_sequence(void)
+{
+	end_sequence_quiet();
 	drain_kmsg();
 }
 
@@ -858,7 +914,10 @@ static void load_topology(const char *path)
 static void parse_args(char *rest)
 {
 	nargs = 0;
-	for (char *tok = strtok(rest, " \n"); tok && nargs < MAX_ARGS; tok = strtok(NULL, " \n")) {
+	char *save = NULL;
+
+	/* strtok_r: a race block's threads parse their steps at the same time. */
+	for (char *tok = strtok_r(rest, " \n", &save); tok && nargs < MAX_ARGS; tok = strtok_r(NULL, " \n", &save)) {
 		char *eq = strchr(tok, '=');
 
 		if (!eq)
@@ -870,12 +929,274 @@ static void parse_args(char *rest)
 	}
 }
 
+/* ---- race blocks ---- */
+
+#define MAX_RACE_LINES 64
+#define MAX_THREADS 4
+#define MAX_OUTCOMES 32
+#define KMSG_KEEP 24
+
+struct race_line {
+	char where; /* 'P' before the threads, 'T' on thread `thread`, 'A' after the join */
+	int thread;
+	long index;
+	char op[64];
+	char rest[1024];
+	/* this try's result */
+	long ret;
+	int err;
+	char out[512];
+};
+
+struct outcome {
+	char sig[2048];
+	long count;
+	long first_try;
+	/* the first try's results, and its kmsg lines */
+	struct race_line lines[MAX_RACE_LINES];
+	char kmsg[KMSG_KEEP][400];
+	int nkmsg;
+};
+
+static struct race_line race_lines[MAX_RACE_LINES];
+static int nrace_lines;
+static struct outcome outcomes[MAX_OUTCOMES];
+static int noutcomes;
+static volatile int race_ready;
+static volatile int race_go;
+static long race_spin[MAX_THREADS];
+static char try_kmsg[KMSG_KEEP][400];
+static int ntry_kmsg;
+
+static void run_race_line(struct race_line *l)
+{
+	char rest[sizeof(l->rest)];
+
+	snprintf(rest, sizeof(rest), "%s", l->rest);
+	parse_args(rest);
+	outlen = 0;
+	outbuf[0] = 0;
+	struct result r = run_op(l->op);
+
+	l->ret = r.ret;
+	l->err = r.err;
+	snprintf(l->out, sizeof(l->out), "%s", outbuf);
+	outlen = 0;
+	outbuf[0] = 0;
+}
+
+static void *race_thread(void *p)
+{
+	int k = (int)(intptr_t)p;
+
+	__atomic_add_fetch(&race_ready, 1, __ATOMIC_SEQ_CST);
+	while (!__atomic_load_n(&race_go, __ATOMIC_ACQUIRE))
+		__asm__ volatile("pause");
+	for (long i = 0; i < race_spin[k]; i++)
+		__asm__ volatile("pause");
+	for (int i = 0; i < nrace_lines; i++)
+		if (race_lines[i].where == 'T' && race_lines[i].thread == k)
+			run_race_line(&race_lines[i]);
+	return NULL;
+}
+
+/* This try's kmsg records (kept for the outcome's first try; the rest are counted). */
+static void race_kmsg(void)
+{
+	char rec[4096];
+
+	if (kmsg_fd < 0)
+		return;
+	for (;;) {
+		ssize_t n = read(kmsg_fd, rec, sizeof(rec) - 1);
+
+		if (n < 0) {
+			if (errno == EPIPE)
+				continue;
+			break;
+		}
+		rec[n] = 0;
+		char *msg = strchr(rec, ';');
+
+		if (!msg)
+			continue;
+		msg++;
+		msg[strcspn(msg, "\n")] = 0;
+		if (ntry_kmsg < KMSG_KEEP)
+			snprintf(try_kmsg[ntry_kmsg++], sizeof(try_kmsg[0]), "%s", msg);
+	}
+}
+
+#define DELAY_PARAM "/sys/module/ioas_lab_delay/parameters/delay_us"
+
+/* kernel race --widen-us: the lab's kretprobe delay inside the compat attach window (0 turns it off). */
+static bool set_widen(long us)
+{
+	FILE *f = fopen(DELAY_PARAM, "w");
+
+	if (!f)
+		return false;
+	fprintf(f, "%ld\n", us);
+	return fclose(f) == 0;
+}
+
+static void run_race(const char *name, long tries, long jitter, long widen)
+{
+	int nthreads = 0;
+	long unclassified = 0;
+
+	if (widen && !set_widen(widen)) {
+		emit_error("race %s: widen=%ld needs the ioas_lab_delay module (%s): the debian lab only", name, widen,
+			   DELAY_PARAM);
+		return;
+	}
+
+	for (int i = 0; i < nrace_lines; i++)
+		if (race_lines[i].where == 'T' && race_lines[i].thread + 1 > nthreads)
+			nthreads = race_lines[i].thread + 1;
+	noutcomes = 0;
+	drain_kmsg();
+	for (long t = 0; t < tries; t++) {
+		pthread_t th[MAX_THREADS];
+		char sig[2048];
+		size_t sl = 0;
+
+		for (int i = 0; i < nrace_lines; i++)
+			if (race_lines[i].where == 'P')
+				run_race_line(&race_lines[i]);
+		/*
+		 * Sweep the relative start: thread k > 0 waits a number of spins in [0, jitter], spread evenly over
+		 * the range by Fibonacci hashing of (try, k), so that every stretch of tries covers every delay.
+		 */
+		for (int k = 0; k < nthreads; k++)
+			race_spin[k] = k == 0 ? 0 :
+				(long)(((uint64_t)(t * MAX_THREADS + k) * 11400714819323198485ULL >> 32) %
+				       ((uint64_t)jitter + 1));
+		__atomic_store_n(&race_ready, 0, __ATOMIC_SEQ_CST);
+		__atomic_store_n(&race_go, 0, __ATOMIC_SEQ_CST);
+		for (int k = 0; k < nthreads; k++)
+			pthread_create(&th[k], NULL, race_thread, (void *)(intptr_t)k);
+		while (__atomic_load_n(&race_ready, __ATOMIC_SEQ_CST) < nthreads)
+			__asm__ volatile("pause");
+		__atomic_store_n(&race_go, 1, __ATOMIC_RELEASE);
+		for (int k = 0; k < nthreads; k++)
+			pthread_join(th[k], NULL);
+		for (int i = 0; i < nrace_lines; i++)
+			if (race_lines[i].where == 'A')
+				run_race_line(&race_lines[i]);
+		ntry_kmsg = 0;
+		end_sequence_quiet();
+		race_kmsg();
+		for (int i = 0; i < nrace_lines && sl < sizeof(sig) - 1; i++) {
+			struct race_line *l = &race_lines[i];
+			bool fd = strstr(l->rest, "fdret=1") != NULL && l->ret >= 0;
+
+			sl += snprintf(sig + sl, sizeof(sig) - sl, "%ld:%s%ld/%d{%s};", l->index, fd ? "fd" : "",
+				       fd ? 0 : l->ret, l->err, l->out);
+		}
+		sig[sizeof(sig) - 1] = 0;
+		int k;
+
+		for (k = 0; k < noutcomes; k++)
+			if (!strcmp(outcomes[k].sig, sig))
+				break;
+		if (k == noutcomes) {
+			if (noutcomes == MAX_OUTCOMES) {
+				unclassified++;
+				continue;
+			}
+			struct outcome *o = &outcomes[noutcomes++];
+
+			snprintf(o->sig, sizeof(o->sig), "%s", sig);
+			o->count = 0;
+			o->first_try = t;
+			memcpy(o->lines, race_lines, sizeof(race_lines));
+			memcpy(o->kmsg, try_kmsg, sizeof(try_kmsg));
+			o->nkmsg = ntry_kmsg;
+		}
+		outcomes[k].count++;
+	}
+	if (widen)
+		set_widen(0);
+	fprintf(out, "{\"t\":\"race\",\"seq\":");
+	json_str(name);
+	fprintf(out, ",\"tries\":%ld,\"threads\":%d,\"jitter\":%ld,\"widen\":%ld,\"outcomes\":%d,\"unclassified\":%ld}\n",
+		tries, nthreads, jitter, widen, noutcomes, unclassified);
+	for (int k = 0; k < noutcomes; k++) {
+		struct outcome *o = &outcomes[k];
+
+		snprintf(cur_seq, sizeof(cur_seq), "%.100s#%d", name, k);
+		fprintf(out, "{\"t\":\"outcome\",\"seq\":");
+		json_str(cur_seq);
+		fprintf(out, ",\"race\":");
+		json_str(name);
+		fprintf(out, ",\"k\":%d,\"count\":%ld,\"first_try\":%ld}\n", k, o->count, o->first_try);
+		for (int i = 0; i < nrace_lines; i++) {
+			struct race_line *l = &o->lines[i];
+
+			cur_step = l->index;
+			snprintf(outbuf, sizeof(outbuf), "%s", l->out);
+			if (l->ret == -2)
+				emit_error("%s: not expressible on this lab", l->op);
+			else
+				emit_step(l->op, l->ret, l->err);
+		}
+		cur_step = -1;
+		for (int i = 0; i < o->nkmsg; i++) {
+			fprintf(out, "{\"t\":\"kmsg\",\"seq\":");
+			json_str(cur_seq);
+			fprintf(out, ",\"i\":-1,\"level\":4,\"line\":");
+			json_str(o->kmsg[i]);
+			fprintf(out, "}\n");
+		}
+		fprintf(out, "{\"t\":\"end\",\"seq\":");
+		json_str(cur_seq);
+		fprintf(out, "}\n");
+	}
+	fflush(out);
+}
+
+static bool add_race_line(const char *line)
+{
+	struct race_line *l;
+	int n = 0;
+	char where = line[0];
+
+	if (nrace_lines == MAX_RACE_LINES || (where != 'P' && where != 'T' && where != 'A'))
+		return false;
+	l = &race_lines[nrace_lines];
+	memset(l, 0, sizeof(*l));
+	l->where = where;
+	l->thread = where == 'T' ? atoi(line + 1) : -1;
+	if (l->thread >= MAX_THREADS)
+		return false;
+	line = strchr(line, ' ');
+	if (!line || sscanf(line, " %ld %63s %n", &l->index, l->op, &n) < 2)
+		return false;
+	snprintf(l->rest, sizeof(l->rest), "%s", line + n);
+	nrace_lines++;
+	return true;
+}
+
+/* Resident mode: the serial port carries bytes as they are (no echo, no line editing, no CR/LF mapping). */
+static void raw_tty(FILE *f)
+{
+	struct termios t;
+
+	if (!isatty(fileno(f)) || tcgetattr(fileno(f), &t))
+		return;
+	cfmakeraw(&t);
+	tcsetattr(fileno(f), TCSANOW, &t);
+}
+
 int main(int argc, char **argv)
 {
 	const char *input = argc > 1 ? argv[1] : "-";
 	const char *output = argc > 2 ? argv[2] : "-";
 	FILE *in = strcmp(input, "-") ? fopen(input, "r") : stdin;
 	static char line[8192];
+	static char race_name[128];
+	long race_tries = 0, race_jitter = 0, race_widen = 0;
 	int sequences = 0;
 
 	out = strcmp(output, "-") ? fopen(output, "w") : stdout;
@@ -883,6 +1204,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "ioas-exec: cannot open %s\n", !in ? input : output);
 		return 2;
 	}
+	raw_tty(in);
 	load_topology(getenv("IOAS_LAB_TOPOLOGY") ? getenv("IOAS_LAB_TOPOLOGY") : "/lab/topology");
 	{
 		struct utsname u;
@@ -904,10 +1226,50 @@ int main(int argc, char **argv)
 	kmsg_fd = open("/dev/kmsg", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
 	if (kmsg_fd >= 0)
 		lseek(kmsg_fd, 0, SEEK_END);
+	/* The host sends nothing before this line: bytes that reach the serial port before it is open are lost. */
+	fprintf(out, "{\"t\":\"ready\"}\n");
+	fflush(out);
 	while (fgets(line, sizeof(line), in)) {
 		char op[64];
 		long idx;
 		int n = 0;
+
+		if (race_name[0]) {
+			if (line[0] == 'E') {
+				run_race(race_name, race_tries, race_jitter, race_widen);
+				race_name[0] = 0;
+				sequences++;
+			} else if (!add_race_line(line)) {
+				emit_error("race %s: bad line (or too many): %.200s", race_name, line);
+			}
+			continue;
+		}
+		if (line[0] == 'R' && line[1] == ' ') {
+			char *rest = line + 2;
+			char *sp = strchr(rest, ' ');
+
+			end_sequence();
+			if (sp)
+				*sp = 0;
+			snprintf(race_name, sizeof(race_name), "%.100s", rest);
+			race_name[strcspn(race_name, "\n")] = 0;
+			parse_args(sp ? sp + 1 : (char *)"");
+			race_tries = has("tries") ? (long)u64("tries") : 1000;
+			race_jitter = has("jitter") ? (long)u64("jitter") : 0;
+			race_widen = has("widen") ? (long)u64("widen") : 0;
+			nrace_lines = 0;
+			snprintf(cur_seq, sizeof(cur_seq), "%s", race_name);
+			continue;
+		}
+		if (line[0] == 'D' && (line[1] == '\n' || line[1] == 0)) {
+			end_sequence();
+			fprintf(out, "{\"t\":\"done\",\"sequences\":%d}\n", sequences);
+			fflush(out);
+			sequences = 0;
+			continue;
+		}
+		if (line[0] == 'Q' && (line[1] == '\n' || line[1] == 0))
+			break;
 
 		if (line[0] == 'S' && line[1] == ' ') {
 			end_sequence();

@@ -10,6 +10,6 @@ mkdir -p "$inc/linux"
 cp "$src/include/uapi/linux/iommufd.h" "$src/include/uapi/linux/vfio.h" "$inc/linux/"
 extra=()
 if [ "$flavour" = test ]; then extra=(-DIOAS_EXEC_TEST_OPS -I"$src/drivers/iommu/iommufd"); fi
-run 120 gcc -static -O2 -Wall -Werror -D__user= -I"$inc" "${extra[@]}" -o "$dir/ioas-exec.new" "$KDIR/exec/ioas-exec.c"
+run 120 gcc -static -pthread -O2 -Wall -Werror -D__user= -I"$inc" "${extra[@]}" -o "$dir/ioas-exec.new" "$KDIR/exec/ioas-exec.c"
 mv "$dir/ioas-exec.new" "$dir/ioas-exec"
 say "built $dir/ioas-exec"

@@ -20,5 +20,6 @@ if [ -d "$dir/selftests" ]; then
 fi
 (cd "$r" && find . | cpio -o -H newc --quiet | gzip -1) > "$dir/initramfs.cpio.gz.new"
 mv "$dir/initramfs.cpio.gz.new" "$dir/initramfs.cpio.gz"
+guest_stamp > "$dir/guest.stamp"
 rm -rf "$r"
 say "built $dir/initramfs.cpio.gz ($(du -k "$dir/initramfs.cpio.gz" | cut -f1) KiB)"

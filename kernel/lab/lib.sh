@@ -24,3 +24,6 @@ run() {
   fi
 }
 mkdir -p "$CACHE"
+# The guest files a lab is built from (executor, init, the delay module): initramfs.sh records their hash in
+# <flavour>/guest.stamp and the tool refuses a lab built from other versions (src/lab/labCache.ts, GUEST_FILES).
+guest_stamp() { cat "$KDIR/exec/ioas-exec.c" "$KDIR/guest/init" "$KDIR/lab/delay/ioas_lab_delay.c" | sha256sum | cut -c1-16; }

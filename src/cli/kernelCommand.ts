@@ -1,5 +1,5 @@
-// `ioas-check kernel setup|replay|fuzz`: the real-kernel lab. setup builds a flavour's lab into the cache; replay runs
-// scenarios and counterexamples on the real kernel and on the model, step by step (fuzz: kernelFuzzCommand.ts). Exit 0:
+// `ioas-check kernel setup|replay|fuzz|race`: the real-kernel lab. setup builds a flavour's lab into the cache; replay runs
+// scenarios and counterexamples on the real kernel and on the model, step by step (fuzz: kernelFuzzCommand.ts; race: kernelRaceCommand.ts). Exit 0:
 // everything agrees; 1: a disagreement (or a guest crash); 2: bad input or a lab that cannot run.
 import { defaultCache, findLab } from '../lab/labCache.ts';
 import type { Planned } from '../lab/labTypes.ts';
@@ -12,14 +12,16 @@ import { parse, semanticsList } from './args.ts';
 import { flavourOf } from './flavour.ts';
 import { type Io, UsageError } from './io.ts';
 import { runKernelFuzz } from './kernelFuzzCommand.ts';
+import { runKernelRace } from './kernelRaceCommand.ts';
 
 export function runKernel(args: readonly string[], io: Io): number {
   const [sub, ...rest] = args;
   if (sub === 'setup') return runSetup(rest, io);
   if (sub === 'replay') return runKernelReplay(rest, io);
   if (sub === 'fuzz') return runKernelFuzz(rest, io);
+  if (sub === 'race') return runKernelRace(rest, io);
   throw new UsageError(
-    `kernel expects a subcommand: setup, replay or fuzz${sub === undefined ? '' : ` (got '${sub}')`}`,
+    `kernel expects a subcommand: setup, replay, fuzz or race${sub === undefined ? '' : ` (got '${sub}')`}`,
   );
 }
 

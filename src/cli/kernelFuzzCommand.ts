@@ -8,6 +8,7 @@ import { isSplat } from '../lab/kernelOutput.ts';
 import { defaultCache, findLab } from '../lab/labCache.ts';
 import { LAB_PROFILE } from '../lab/plan.ts';
 import { qemuAvailable } from '../lab/qemu.ts';
+import { residentRunner } from '../lab/resident.ts';
 import { nonNegativeInt, parse, positiveInt } from './args.ts';
 import { flavourOf } from './flavour.ts';
 import { type Io, UsageError } from './io.ts';
@@ -59,12 +60,21 @@ export function runKernelFuzz(args: readonly string[], io: Io): number {
   if (!qemuAvailable()) throw new UsageError('qemu-system-x86_64 is not installed (run: ioas-check kernel setup)');
   const t0 = io.now();
   let r: FuzzRun;
+  // One resident guest per boot kind for the whole run: the batches and every shrink round share its boot.
+  const guest = residentRunner();
   try {
-    r = fuzz(lab, opts, (m) => {
-      if (values.json !== true) io.err(`kernel fuzz: ${m}\n`);
-    });
+    r = fuzz(
+      lab,
+      opts,
+      (m) => {
+        if (values.json !== true) io.err(`kernel fuzz: ${m}\n`);
+      },
+      guest,
+    );
   } catch (e) {
     throw new UsageError(`kernel fuzz: ${(e as Error).message}`);
+  } finally {
+    guest.close();
   }
   const elapsedMs = io.now() - t0;
   const command = `npx ioas-check kernel fuzz --flavour ${flavour} --scope ${opts.scope} --runs ${opts.runs} --seed ${opts.seed} --max-steps ${opts.maxSteps}${opts.noiommu ? ' --noiommu' : ''}`;
@@ -73,15 +83,22 @@ export function runKernelFuzz(args: readonly string[], io: Io): number {
     const file = join(KERNEL_FOUND_DIR, `${slug(`${c.key.op}-${c.key.model}-vs-${c.key.kernel}`)}.json`);
     writeAtomic(
       file,
-      foundScenario(basename(file, '.json'), c.shrunk.actions, c.shrunkOutcome.steps, topo, {
-        release: r.release,
-        flavour,
-        command,
-        op: c.key.op,
-        model: c.key.model,
-        kernel: c.key.kernel,
-        originalLength: c.first.actions.length,
-      }),
+      foundScenario(
+        basename(file, '.json'),
+        c.shrunk.actions,
+        c.shrunkOutcome.steps,
+        topo,
+        {
+          release: r.release,
+          flavour,
+          command,
+          op: c.key.op,
+          model: c.key.model,
+          kernel: c.key.kernel,
+          originalLength: c.first.actions.length,
+        },
+        c.shrunkOutcome.kernelLog,
+      ),
     );
     return {
       op: c.key.op,

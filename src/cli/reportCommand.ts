@@ -50,10 +50,19 @@ function readResults(file: string): Results {
 export function runReport(args: readonly string[], io: Io): number {
   const { values } = parse(
     args,
-    { ...SEARCH_FLAGS, from: { type: 'string' }, 'kernel-fuzz': { type: 'string' } },
+    { ...SEARCH_FLAGS, from: { type: 'string' }, 'kernel-fuzz': { type: 'string' }, 'kernel-race': { type: 'string' } },
     false,
   );
-  const kernelFuzz = readKernelFuzz(values['kernel-fuzz']);
+  const kernelFuzz = readLabReport(
+    values['kernel-fuzz'],
+    join('counterexamples', 'kernel-fuzz', 'kernel-fuzz.md'),
+    'kernel fuzz',
+  );
+  const kernelRace = readLabReport(
+    values['kernel-race'],
+    join('counterexamples', 'kernel-race', 'kernel-race.md'),
+    'kernel race',
+  );
   const outDir = values.out ?? 'report';
   let results: Results;
   let cxDir: string;
@@ -89,6 +98,7 @@ export function runReport(args: readonly string[], io: Io): number {
     runs: results.runs,
     maxSteps: results.maxSteps,
     kernelFuzz,
+    kernelRace,
   });
   writeAtomic(join(outDir, 'report.md'), md);
   const counterexamples = results.rows.flatMap((r) => {
@@ -108,16 +118,16 @@ export function runReport(args: readonly string[], io: Io): number {
   return 0;
 }
 
-/** The agreement report of a `kernel fuzz` run (its kernel-fuzz.md): the file given, else the committed one if
- * there is one; a file given that cannot be read is a usage error. */
-function readKernelFuzz(given: string | undefined): string | null {
-  const file = given ?? join('counterexamples', 'kernel-fuzz', 'kernel-fuzz.md');
+/** A lab run's Markdown (kernel fuzz's kernel-fuzz.md, kernel race's kernel-race.md): the file given, else the
+ * committed one if there is one; a file given that cannot be read is a usage error. */
+function readLabReport(given: string | undefined, committed: string, what: string): string | null {
+  const file = given ?? committed;
   if (given === undefined && !existsSync(file)) return null;
   try {
     return readFileSync(file, 'utf8');
   } catch (e) {
     throw new UsageError(
-      `${file}: cannot read the kernel fuzz report: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
+      `${file}: cannot read the ${what} report: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
     );
   }
 }

@@ -6,6 +6,7 @@ import { encodeAction, type JsonValue } from '../checker/actionCodec.ts';
 import type { Action } from '../model/actions.ts';
 import type { Topology } from '../model/topology.ts';
 import { scenarioOpOf } from '../scenario/opTable.ts';
+import { isSplat, type KmsgLine } from './kernelOutput.ts';
 import { LAB_PROFILE } from './plan.ts';
 import type { StepOutcome } from './replayOnKernel.ts';
 
@@ -63,6 +64,7 @@ export function foundScenario(
   kernelSteps: readonly StepOutcome[],
   topo: Topology,
   p: FoundProvenance,
+  kernelLog: readonly KmsgLine[] = [],
 ): string {
   const steps = actions.map((a, i) => {
     const s = stepOf(a, topo);
@@ -76,6 +78,14 @@ export function foundScenario(
     name,
     source: `Found by ioas-check kernel fuzz on Linux ${p.release} (${p.flavour} lab): ${p.op} gave ${p.kernel} on the kernel where the ${LAB_PROFILE} model said ${p.model}; shrunk with the kernel in the loop from ${p.originalLength} to ${actions.length} steps. Expectations are the kernel's answers. Reproduce: ${p.command}`,
     semantics: [LAB_PROFILE],
+    // A WARN, BUG, KASAN or lockdep splat is the finding itself: the run's kernel log goes with it.
+    ...(kernelLog.some((l) => isSplat(l.line))
+      ? {
+          kernel_log: kernelLog
+            .slice(0, 200)
+            .map((l) => `[${l.index < 0 ? 'closing every fd' : `step ${l.index}`}] ${l.line}`),
+        }
+      : {}),
     topology: {
       groups: topo.groups.map((g) => ({
         name: g.name,

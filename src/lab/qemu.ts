@@ -73,6 +73,48 @@ export function qemuAvailable(): boolean {
   return r.status === 0;
 }
 
+/** The QEMU command line of a lab boot: the machine, TCG, the kernel and initrd, the console on the first serial
+ * port and the executor's channel on the second (`serial1`: a QEMU chardev spec). */
+export function qemuArgs(
+  lab: LabInstall,
+  boot: LabBoot,
+  smp: number,
+  initrd: string,
+  serial0: string,
+  serial1: string,
+  append: string,
+): string[] {
+  const m = machineArgs(boot);
+  return [
+    ...m.args,
+    '-accel',
+    'tcg',
+    '-cpu',
+    'max',
+    '-m',
+    '1024',
+    '-smp',
+    String(smp),
+    '-vga',
+    'none',
+    '-net',
+    'none',
+    '-display',
+    'none',
+    '-no-reboot',
+    '-kernel',
+    lab.kernel,
+    '-initrd',
+    initrd,
+    '-append',
+    `console=ttyS0 panic=-1 loglevel=4 ${m.append}${append === '' ? '' : ` ${append}`}`,
+    '-serial',
+    serial0,
+    '-serial',
+    serial1,
+  ];
+}
+
 /** One boot: base initramfs + /lab/batch (and `extra` files under /lab), run to poweroff or `timeoutMs`. */
 export function runGuest(
   lab: LabInstall,
@@ -90,35 +132,7 @@ export function runGuest(
     const con = join(dir, 'console.log');
     writeFileSync(out, '');
     writeFileSync(con, '');
-    const m = machineArgs(boot);
-    const args = [
-      ...m.args,
-      '-accel',
-      'tcg',
-      '-cpu',
-      'max',
-      '-m',
-      '1024',
-      '-smp',
-      String(smp),
-      '-vga',
-      'none',
-      '-net',
-      'none',
-      '-display',
-      'none',
-      '-no-reboot',
-      '-kernel',
-      lab.kernel,
-      '-initrd',
-      initrd,
-      '-append',
-      `console=ttyS0 panic=-1 loglevel=4 ${m.append}`,
-      '-serial',
-      `file:${con}`,
-      '-serial',
-      `file:${out}`,
-    ];
+    const args = qemuArgs(lab, boot, smp, initrd, `file:${con}`, `file:${out}`, '');
     const t0 = Date.now();
     const r = spawnSync('qemu-system-x86_64', args, { timeout: timeoutMs, killSignal: 'SIGKILL', encoding: 'utf8' });
     const elapsedMs = Date.now() - t0;

@@ -14,6 +14,8 @@ export interface ReportInput {
   readonly maxSteps: number;
   /** The Markdown of a `kernel fuzz` run (its agreement report), or null. */
   readonly kernelFuzz?: string | null;
+  /** A `kernel race` run's Markdown (kernel-race.md), appended as a section. */
+  readonly kernelRace?: string | null;
 }
 
 /** Links go to the counterexample's Markdown twin; `file` is relative to the report. */
@@ -88,6 +90,12 @@ export function reportMarkdown(input: ReportInput): string {
     out.push('## On a real kernel: differential search (`ioas-check kernel fuzz`)');
     out.push('');
     const body = input.kernelFuzz.split('\n').filter((l) => !l.startsWith('# '));
+    out.push(...body.map((l) => (l.startsWith('## ') ? `#${l}` : l)));
+  }
+  if (input.kernelRace !== undefined && input.kernelRace !== null) {
+    out.push('## On a real kernel: interleavings with real threads (`ioas-check kernel race`)');
+    out.push('');
+    const body = input.kernelRace.split('\n').filter((l) => !l.startsWith('# '));
     out.push(...body.map((l) => (l.startsWith('## ') ? `#${l}` : l)));
   }
   return `${out.join('\n')}\n`;

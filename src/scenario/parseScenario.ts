@@ -245,7 +245,17 @@ function checkNames(steps: readonly ScenarioStep[], topology: Topology): void {
   }
 }
 
-export const TOP_KEYS = ['$schema', 'name', 'source', 'version', 'semantics', 'topology', 'note', 'steps'];
+export const TOP_KEYS = [
+  '$schema',
+  'name',
+  'source',
+  'version',
+  'semantics',
+  'topology',
+  'note',
+  'kernel_log',
+  'steps',
+];
 
 export function parseScenario(text: string): Decoded<Scenario> {
   let j: unknown;
@@ -259,6 +269,11 @@ export function parseScenario(text: string): Decoded<Scenario> {
     onlyKeys(j, '(top)', TOP_KEYS);
     for (const k of ['name', 'source'] as const)
       if (typeof j[k] !== 'string' || j[k] === '') fail(k, 'expected a non-empty string');
+    // The kernel's log of the run a scenario was found in (kernel fuzz: a WARN, BUG, KASAN or lockdep splat);
+    // documentation for the reader, not an expectation.
+    const log = j['kernel_log'];
+    if (log !== undefined && (!Array.isArray(log) || log.some((l) => typeof l !== 'string')))
+      fail('kernel_log', 'expected an array of strings');
     const sem = j['semantics'];
     if (!Array.isArray(sem) || sem.length === 0) return fail('semantics', 'expected a non-empty array of profiles');
     sem.forEach((p, i) => {

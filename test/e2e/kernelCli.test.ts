@@ -14,7 +14,7 @@ writeFileSync(bad, '{"name": "x", "source": "y", "semantics": ["v6.12"], "steps"
 
 describe('ioas-check kernel', () => {
   it.each([
-    [['kernel'], /kernel expects a subcommand: setup, replay or fuzz/],
+    [['kernel'], /kernel expects a subcommand: setup, replay, fuzz or race/],
     [['kernel', 'boot'], /kernel expects a subcommand: .*\(got 'boot'\)/],
     [['kernel', 'setup', '--flavour', 'arch'], /--flavour expects one of debian, test, got 'arch'/],
     [['kernel', 'replay'], /kernel replay needs at least one file or directory/],
@@ -29,6 +29,12 @@ describe('ioas-check kernel', () => {
     [['kernel', 'fuzz', '--runs', '0'], /--runs expects a positive integer/],
     [['kernel', 'fuzz', '--cache', empty], /the debian lab is not set up/],
     [['report', '--kernel-fuzz', '/nonexistent.md'], /cannot read the kernel fuzz report: ENOENT/],
+    [['report', '--kernel-race', '/nonexistent.md'], /cannot read the kernel race report: ENOENT/],
+    [['kernel', 'race', '--tries', '0'], /--tries expects a positive integer/],
+    [['kernel', 'race', '--widen-us', '500', '--flavour', 'test'], /--widen-us needs the debian flavour/],
+    [['kernel', 'race', '--widen-us', '200000'], /--widen-us expects at most 100000/],
+    [['kernel', 'race', 'counterexamples/non-interference--v6.12.json'], /not a thread interleaving/],
+    [['kernel', 'race', '--cache', empty], /the debian lab is not set up/],
   ])('%j is a usage error: exit 2, one line', (args, msg) => {
     const r = run(args);
     expect(r.code).toBe(2);
@@ -42,5 +48,6 @@ describe('ioas-check kernel', () => {
     expect(u).toContain('kernel setup [--flavour debian|test] [--cache DIR]');
     expect(u).toContain('kernel replay FILE|DIR...');
     expect(u).toContain('kernel fuzz [--runs N]');
+    expect(u).toContain('kernel race [FILE...]');
   });
 });
