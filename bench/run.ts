@@ -1,6 +1,6 @@
 // npm run bench [-- NAME...] [--objects N] [--json]: throughput benchmarks (not tests). Names: model, search, check,
 // compat-core (the explicit-state explorer on bench/models/compat-core.ts; --objects is its object bound, default 6),
-// and, only when named, lab and kernel (the real-kernel lab: npm run kernel:setup first).
+// and, only when named, lab, kernel and resident (the real-kernel lab: npm run kernel:setup first).
 import fc from 'fast-check';
 import { violatedBy } from '../src/checker/allMonitors.ts';
 import { DEFAULT_BOUNDS } from '../src/checker/iommufdExplore/bounds.ts';
@@ -13,7 +13,8 @@ import { runCheck } from '../src/cli/check.ts';
 import { fuzz } from '../src/lab/fuzz.ts';
 import { defaultCache, findLab } from '../src/lab/labCache.ts';
 import { planTrace } from '../src/lab/plan.ts';
-import { replayOnKernel } from '../src/lab/replayOnKernel.ts';
+import { batchText, replayOnKernel } from '../src/lab/replayOnKernel.ts';
+import { ResidentGuest, residentRunner } from '../src/lab/resident.ts';
 import { FLAVOUR_CAPS } from '../src/lab/setup.ts';
 import type { Action } from '../src/model/actions.ts';
 import { DEFAULT_PROFILES, semantics } from '../src/model/semantics.ts';
@@ -164,15 +165,14 @@ function kernelBench(): Result {
   const lab = findLab(defaultCache(), 'debian');
   if ('missing' in lab) throw new Error(lab.missing);
   const t0 = performance.now();
-  const r = fuzz(lab, {
-    runs: 20_000,
-    seed: 7,
-    scope: 'mixed',
-    maxSteps: 30,
-    noiommu: false,
-    batch: 5000,
-    shrinkRounds: 12,
-  });
+  const guest = residentRunner();
+  const r = fuzz(
+    lab,
+    { runs: 20_000, seed: 7, scope: 'mixed', maxSteps: 30, noiommu: false, batch: 5000, shrinkRounds: 12 },
+    () => {},
+    guest,
+  );
+  guest.close();
   const ms = performance.now() - t0;
   const steps = r.outcomes.reduce((n, o) => n + o.steps.length, 0);
   return {
@@ -191,6 +191,45 @@ function kernelBench(): Result {
   };
 }
 
+/**
+ * The resident guest: one boot, then the cost of a round trip (one 10-step sequence) and of a shrink round (30
+ * candidates of 29 steps, the fuzzer's worst case for a 30-step sequence) as batches. Run by name.
+ */
+function residentBench(): Result {
+  const lab = findLab(defaultCache(), 'debian');
+  if ('missing' in lab) throw new Error(lab.missing);
+  const topo = topologyFor('mixed');
+  const seqs = traces(3000)
+    .flatMap((t, i) =>
+      planTrace(`generated-${i}`, t, topo, { scope: 'mixed', legacy: false, recorded: null }, FLAVOUR_CAPS.debian),
+    )
+    .flatMap((p) => (p.kind === 'run' && p.seq.boot === 'iommu' ? [p.seq] : []));
+  const t0 = performance.now();
+  const g = ResidentGuest.start(lab, 'iommu');
+  const bootMs = performance.now() - t0;
+  const trip: number[] = [];
+  for (const s of seqs.filter((x) => x.steps.length >= 10).slice(0, 20)) {
+    const t = performance.now();
+    g.run(batchText([{ ...s, steps: s.steps.slice(0, 10) }]), 60_000);
+    trip.push(performance.now() - t);
+  }
+  const long = seqs.filter((x) => x.steps.length >= 29).slice(0, 30);
+  const round = long.map((s, i) => ({ ...s, id: `c${i}`, steps: s.steps.slice(0, 29) }));
+  const t1 = performance.now();
+  g.run(batchText(round), 120_000);
+  const roundMs = performance.now() - t1;
+  g.stop();
+  trip.sort((a, b) => a - b);
+  return {
+    bench: 'resident',
+    bootMs: Math.round(bootMs),
+    roundTripMedianMs: Number((trip[Math.floor(trip.length / 2)] ?? 0).toFixed(1)),
+    shrinkRoundCandidates: round.length,
+    shrinkRoundSteps: round.reduce((n, s) => n + s.steps.length, 0),
+    shrinkRoundMs: Math.round(roundMs),
+  };
+}
+
 const BENCHES: Record<string, () => Result> = {
   model,
   search: searchBench,
@@ -199,9 +238,10 @@ const BENCHES: Record<string, () => Result> = {
   'compat-core': () => ({ ...compatCoreBench(objects) }),
   lab: labBench,
   kernel: kernelBench,
+  resident: residentBench,
 };
 /** Run only when named: they need the real-kernel lab. */
-const ON_REQUEST = new Set(['lab', 'kernel']);
+const ON_REQUEST = new Set(['lab', 'kernel', 'resident']);
 for (const n of names)
   if (!(n in BENCHES)) {
     process.stderr.write(`bench: unknown benchmark '${n}' (${Object.keys(BENCHES).join(', ')})\n`);

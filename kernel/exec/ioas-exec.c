@@ -7,7 +7,7 @@
  * Input, one record a line (tokens separated by single spaces):
  *   S <name>                      start a sequence (every fd and buffer of the previous one is released first)
  *   <index> <OP> key=value ...    one step; values are decimal u64, @handle (an fd named by as=), or a name
- *   E                             end of the sequence
+ *   E                             end of the sequence (answered by {"t":"ack"} once consumed)
  *   D                             end of a batch: prints {"t":"done"} and waits for the next batch (resident mode)
  *   Q                             quit
  *   R <name> tries=N jitter=J [widen=U]
@@ -1178,6 +1178,17 @@ static bool add_race_line(const char *line)
 	return true;
 }
 
+/*
+ * Resident mode's flow control: a serial port has none here, and the kernel drops what arrives while its tty
+ * buffers are full, so the host keeps only a few units (a sequence or a race block, each ended by E) in flight
+ * and sends the next one when this line says one was consumed.
+ */
+static void ack(void)
+{
+	fprintf(out, "{\"t\":\"ack\"}\n");
+	fflush(out);
+}
+
 /* Resident mode: the serial port carries bytes as they are (no echo, no line editing, no CR/LF mapping). */
 static void raw_tty(FILE *f)
 {
@@ -1239,6 +1250,7 @@ int main(int argc, char **argv)
 				run_race(race_name, race_tries, race_jitter, race_widen);
 				race_name[0] = 0;
 				sequences++;
+				ack();
 			} else if (!add_race_line(line)) {
 				emit_error("race %s: bad line (or too many): %.200s", race_name, line);
 			}
@@ -1289,6 +1301,7 @@ int main(int argc, char **argv)
 			fprintf(out, "}\n");
 			fflush(out);
 			sequences++;
+			ack();
 			continue;
 		}
 		if (sscanf(line, "%ld %63s %n", &idx, op, &n) < 2)

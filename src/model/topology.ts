@@ -34,6 +34,12 @@ export interface Topology {
    * ecap_sc_support()), so their HWPTs enforce cache coherency (hw_pagetable.c iommufd_hwpt_paging_alloc()).
    * Default false: QEMU's emulated VT-d, the lab's IOMMU, has no snoop control. */
   readonly iommuEnforcesCoherency: boolean;
+  /** The IOMMU can nest (Intel: nested_supported(), scalable mode with nesting) and track dirty pages (Intel:
+   * ssads_supported()): an IOMMU_HWPT_ALLOC with NEST_PARENT or DIRTY_TRACKING for a physical device is refused
+   * with EOPNOTSUPP without them (intel/iommu.c intel_iommu_domain_alloc_user(), hw_pagetable.c
+   * iommufd_hwpt_paging_alloc()). Default false: QEMU's emulated VT-d without x-scalable-mode, the lab's. */
+  readonly iommuNesting: boolean;
+  readonly iommuDirtyTracking: boolean;
 }
 
 export interface TopologyInput {
@@ -44,6 +50,8 @@ export interface TopologyInput {
   }[];
   readonly actors?: readonly ActorSpec[];
   readonly iommuEnforcesCoherency?: boolean;
+  readonly iommuNesting?: boolean;
+  readonly iommuDirtyTracking?: boolean;
 }
 
 export const DEFAULT_ACTORS: readonly ActorSpec[] = [
@@ -70,6 +78,8 @@ export function makeTopology(input: TopologyInput): Topology {
     devices,
     actors: input.actors ?? DEFAULT_ACTORS,
     iommuEnforcesCoherency: input.iommuEnforcesCoherency ?? false,
+    iommuNesting: input.iommuNesting ?? false,
+    iommuDirtyTracking: input.iommuDirtyTracking ?? false,
   };
 }
 

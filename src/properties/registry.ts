@@ -6,6 +6,7 @@ import { cdevIgnoresVfioIoas } from './cdevIgnoresVfioIoas.ts';
 import { checkExtensionConsistent } from './checkExtensionConsistent.ts';
 import { closeAllLeavesNothing } from './closeAllLeavesNothing.ts';
 import { compatMatchesType1 } from './compatMatchesType1.ts';
+import { failedIoctlLeavesNoTrace } from './failedIoctlLeavesNoTrace.ts';
 import { failedOpenLeavesNoTrace } from './failedOpenLeavesNoTrace.ts';
 import { groupOneDomain } from './groupOneDomain.ts';
 import { kernelDestroySucceeds } from './kernelDestroySucceeds.ts';
@@ -29,6 +30,7 @@ export const PROPERTIES: readonly Property[] = [
   nonInterference,
   setAffectsNextOpen,
   failedOpenLeavesNoTrace,
+  failedIoctlLeavesNoTrace,
   cdevIgnoresVfioIoas,
   attachTargetWasCompat,
   uapiCommentCompatIoasFixed,

@@ -121,6 +121,29 @@ const FIXTURES: Record<string, { readonly fail: () => Script; readonly hold: () 
       return s;
     },
   },
+  'failed-ioctl-leaves-no-trace': {
+    // v6.2: the failed first open re-creates the cleared compat IOAS and keeps it.
+    fail: () => {
+      const s = shared('v6.2');
+      s.vfioIoas('tool', 3, CLEAR);
+      s.getDeviceFd('qemu', 4, 'dev1', 'attach');
+      return s;
+    },
+    // v6.12: failed ioctls of every kind, and the one excused partial effect: an unmap that stops with ENOENT
+    // at an area straddling its range keeps the whole areas it removed before (iopt_unmap_iova_range()).
+    hold: () => {
+      const s = new Script('v6.12');
+      s.open('tool', '/dev/iommu');
+      s.ioasAlloc('tool', 3);
+      s.ioasMap('tool', 3, 1, 0x1000, 0x1000);
+      s.ioasMap('tool', 3, 1, 0x2000, 0x2000);
+      s.ioasUnmap('tool', 3, 1, 0x1000, 0x2000);
+      s.destroy('tool', 3, 7);
+      s.vfioIoas('tool', 3, SET, 9);
+      s.hwptAlloc('tool', 3, 1, 1);
+      return s;
+    },
+  },
   'attach-target-was-compat': {
     fail: () => {
       const s = shared('v6.6+cached-compat-id');
@@ -271,6 +294,17 @@ describe('property fixtures', () => {
     ];
     const covered = new Set([...Object.keys(FIXTURES), ...forged]);
     expect(PROPERTIES.map((p) => p.code).filter((c) => !covered.has(c))).toEqual([]);
+  });
+
+  it("failed-ioctl-leaves-no-trace's hold fixture really has a failed unmap that removed an area", () => {
+    const s = (FIXTURES['failed-ioctl-leaves-no-trace'] as { hold: () => Script }).hold();
+    const p = propertyByCode('failed-ioctl-leaves-no-trace') as Property;
+    const r = runTrace(p, { sem: s.sem, topo: s.topo }, { kind: 'actions', items: s.actions }, true);
+    const areas = r.records.map((x) => {
+      const o = x.after.ctxs[0]?.objects[1];
+      return `${x.action.kind} ${x.result.kind === 'errno' ? x.result.errno : 'ok'} ${o?.type === 'IOAS' ? o.areas.length : '-'}`;
+    });
+    expect(areas.slice(2, 5)).toEqual(['IOMMU_IOAS_MAP ok 1', 'IOMMU_IOAS_MAP ok 2', 'IOMMU_IOAS_UNMAP ENOENT 1']);
   });
 
   it('cdev-ignores-vfio-ioas holds on a cdev flow and fails on a forged step that changes vfio_ioas', () => {
