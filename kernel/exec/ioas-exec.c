@@ -683,6 +683,7 @@ static struct result op_attach(int fd)
 	struct vfio_device_attach_iommufd_pt a = { .argsz = sizeof(a) };
 
 	a.pt_id = (uint32_t)u64("pt_id");
+	a.flags = (uint32_t)u64("flags");
 	struct result r = done(ioctl(fd, VFIO_DEVICE_ATTACH_IOMMUFD_PT, &a));
 
 	out_u64("pt_id", a.pt_id);
@@ -693,6 +694,7 @@ static struct result op_detach(int fd)
 {
 	struct vfio_device_detach_iommufd_pt d = { .argsz = sizeof(d) };
 
+	d.flags = (uint32_t)u64("flags");
 	return done(ioctl(fd, VFIO_DEVICE_DETACH_IOMMUFD_PT, &d));
 }
 

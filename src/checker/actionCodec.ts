@@ -4,7 +4,9 @@ import { ACTION_KINDS, type Action, type ActionKind, FAULT_POINTS, type FaultPoi
 import { actorId, deviceIdx, fd, groupIdx } from '../model/ids.ts';
 import type { Topology } from '../model/topology.ts';
 
-type FieldType = 'int' | 'fd' | 'device' | 'group' | 'actor' | 'path' | 'fault' | 'ranges';
+/** `flags`: an int written only when it is not 0 and read as 0 when absent (fields added after files were
+ * saved: those files stay byte for byte). */
+type FieldType = 'int' | 'flags' | 'fd' | 'device' | 'group' | 'actor' | 'path' | 'fault' | 'ranges';
 
 /** The fields of each action kind besides `kind` and `actor`, in the order they are written. */
 export const FIELDS: Readonly<Record<ActionKind, Readonly<Record<string, FieldType>>>> = {
@@ -28,9 +30,9 @@ export const FIELDS: Readonly<Record<ActionKind, Readonly<Record<string, FieldTy
   VFIO_GROUP_SET_CONTAINER: { fd: 'fd', container_fd: 'fd', fault: 'fault' },
   VFIO_GROUP_UNSET_CONTAINER: { fd: 'fd' },
   VFIO_GROUP_GET_DEVICE_FD: { fd: 'fd', device: 'device', fault: 'fault' },
-  VFIO_DEVICE_BIND_IOMMUFD: { fd: 'fd', iommufd: 'fd', fault: 'fault' },
-  VFIO_DEVICE_ATTACH_IOMMUFD_PT: { fd: 'fd', pt_id: 'int', fault: 'fault' },
-  VFIO_DEVICE_DETACH_IOMMUFD_PT: { fd: 'fd' },
+  VFIO_DEVICE_BIND_IOMMUFD: { fd: 'fd', iommufd: 'fd', flags: 'flags', fault: 'fault' },
+  VFIO_DEVICE_ATTACH_IOMMUFD_PT: { fd: 'fd', pt_id: 'int', flags: 'flags', fault: 'fault' },
+  VFIO_DEVICE_DETACH_IOMMUFD_PT: { fd: 'fd', flags: 'flags' },
   IOMMU_OPTION: { fd: 'fd', option_id: 'int', op: 'int', object_id: 'int', val64: 'int', reserved: 'int' },
   IOMMU_TEST_OP_MOCK_DOMAIN: { fd: 'fd', pt_id: 'int' },
   IOMMU_TEST_OP_MOCK_DOMAIN_REPLACE: { fd: 'fd', stdev_id: 'int', pt_id: 'int' },
@@ -84,7 +86,9 @@ export function encodeAction(a: Action, topo: Topology): JsonAction {
     else if (type === 'device') args[field] = topo.devices[v as number]?.name ?? v ?? null;
     else if (type === 'group') args[field] = topo.groups[v as number]?.name ?? v ?? null;
     else if (type === 'actor') args[field] = topo.actors[v as number]?.name ?? v ?? null;
-    else args[argName(field)] = v ?? null;
+    else if (type === 'flags') {
+      if (v !== 0 && v !== undefined && v !== null) args[argName(field)] = v;
+    } else args[argName(field)] = v ?? null;
   }
   const actor = topo.actors[a.actor]?.name ?? String(a.actor);
   return {
@@ -130,6 +134,14 @@ export function decodeAction(j: unknown, topo: Topology, where: string): Decoded
       case 'int':
         if (typeof v !== 'number' || !Number.isFinite(v) || !Number.isInteger(v) || v < 0)
           return bad('a non-negative integer');
+        action[field] = v;
+        break;
+      case 'flags':
+        if (v === undefined) {
+          action[field] = 0;
+          break;
+        }
+        if (typeof v !== 'number' || !Number.isInteger(v) || v < 0) return bad('a non-negative integer');
         action[field] = v;
         break;
       case 'fd':

@@ -407,6 +407,7 @@ export function resolve(w: World, template: Template, topo: Topology): Action {
         actor,
         fd: pickFd(w, actor, ['cdev'], p0, (f) => f.kind === 'cdev' && f.bound === null),
         iommufd: pickFd(w, actor, ['iommufd'], p1),
+        flags: 0,
         fault: t.fault,
       };
     case 'VFIO_DEVICE_ATTACH_IOMMUFD_PT': {
@@ -426,10 +427,10 @@ export function resolve(w: World, template: Template, topo: Topology): Action {
           : p1 % 2 === 0
             ? objects.length
             : 1;
-      return { kind: t.kind, actor, fd: f, pt_id: pt, fault: t.fault };
+      return { kind: t.kind, actor, fd: f, pt_id: pt, flags: 0, fault: t.fault };
     }
     case 'VFIO_DEVICE_DETACH_IOMMUFD_PT':
-      return { kind: t.kind, actor, fd: pickFd(w, actor, ['cdev'], p0) };
+      return { kind: t.kind, actor, fd: pickFd(w, actor, ['cdev'], p0), flags: 0 };
     case 'IOMMU_OPTION':
     case 'IOMMU_TEST_OP_MOCK_DOMAIN':
     case 'IOMMU_TEST_OP_MOCK_DOMAIN_REPLACE':

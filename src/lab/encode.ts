@@ -72,8 +72,9 @@ export function actionLine(a: Action, index: number, r: OpResult, ctx: EncodeCon
       return head(a.kind, a.fd) + kv({ ioas_id: a.ioas_id, iova: a.iova, length: a.length });
     case 'VFIO_GET_API_VERSION':
     case 'VFIO_GROUP_UNSET_CONTAINER':
-    case 'VFIO_DEVICE_DETACH_IOMMUFD_PT':
       return head(a.kind, a.fd);
+    case 'VFIO_DEVICE_DETACH_IOMMUFD_PT':
+      return head(a.kind, a.fd) + (a.flags === 0 ? '' : kv({ flags: a.flags }));
     case 'VFIO_CHECK_EXTENSION':
       return head(a.kind, a.fd) + kv({ ext: a.ext });
     case 'VFIO_SET_IOMMU':
@@ -88,9 +89,9 @@ export function actionLine(a: Action, index: number, r: OpResult, ctx: EncodeCon
     case 'VFIO_GROUP_GET_DEVICE_FD':
       return `${head(a.kind, a.fd)} device=${ctx.slots.device(a.device)}${as}`;
     case 'VFIO_DEVICE_BIND_IOMMUFD':
-      return `${head(a.kind, a.fd)} iommufd=${h(a.iommufd)}`;
+      return `${head(a.kind, a.fd)} iommufd=${h(a.iommufd)}${a.flags === 0 ? '' : kv({ flags: a.flags })}`;
     case 'VFIO_DEVICE_ATTACH_IOMMUFD_PT':
-      return head(a.kind, a.fd) + kv({ pt_id: a.pt_id });
+      return head(a.kind, a.fd) + kv(a.flags === 0 ? { pt_id: a.pt_id } : { pt_id: a.pt_id, flags: a.flags });
     case 'IOMMU_OPTION':
       return (
         head(a.kind, a.fd) +

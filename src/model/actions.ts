@@ -110,13 +110,21 @@ export type Action =
       readonly device: DeviceIdx;
       readonly fault: FaultPoint | null;
     })
-  | (OnFd & { readonly kind: 'VFIO_DEVICE_BIND_IOMMUFD'; readonly iommufd: Fd; readonly fault: FaultPoint | null })
+  /** The cdev ioctls' `flags` (PASID, the VF token on later kernels): 0 unless a scenario sets them; the search
+   * never does. */
+  | (OnFd & {
+      readonly kind: 'VFIO_DEVICE_BIND_IOMMUFD';
+      readonly iommufd: Fd;
+      readonly flags: number;
+      readonly fault: FaultPoint | null;
+    })
   | (OnFd & {
       readonly kind: 'VFIO_DEVICE_ATTACH_IOMMUFD_PT';
       readonly pt_id: number;
+      readonly flags: number;
       readonly fault: FaultPoint | null;
     })
-  | (OnFd & { readonly kind: 'VFIO_DEVICE_DETACH_IOMMUFD_PT' })
+  | (OnFd & { readonly kind: 'VFIO_DEVICE_DETACH_IOMMUFD_PT'; readonly flags: number })
   /** IOMMU_OPTION (struct iommu_option); `reserved` is `__reserved`. */
   | (OnFd & {
       readonly kind: 'IOMMU_OPTION';

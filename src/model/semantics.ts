@@ -46,6 +46,9 @@ export interface Semantics {
   readonly hwptAlloc: boolean;
   /** IOMMU_HWPT_ALLOC with a bad pt_id: ENOENT up to v6.6, EINVAL from v6.7. */
   readonly hwptAllocBadPtErrno: 'ENOENT' | 'EINVAL';
+  /** Later than v6.12, device_cdev.c gives the cdev ioctls' flag bit 0 a meaning (VFIO_DEVICE_BIND_FLAG_TOKEN,
+   * VFIO_DEVICE_ATTACH_PASID / DETACH): outside the model; up to v6.12 any flag is EINVAL. */
+  readonly cdevFlagBit0: boolean;
   /** v6.12 hw_pagetable.c: IOMMU_HWPT_ALLOC's flags are checked in iommufd_hwpt_paging_alloc(), after the dev_id
    * and pt_id lookups, against valid_flags (NEST_PARENT | DIRTY_TRACKING: FAULT_ID_VALID is refused there too),
    * then by the IOMMU driver. null: v6.6 checks them first; latest keeps the unknown-bits-first order of the
@@ -110,6 +113,7 @@ const BASE: Record<KernelVersion, Omit<Semantics, 'name' | 'variants' | VariantF
     hwptAlloc: false,
     hwptAllocBadPtErrno: 'ENOENT',
     hwptPagingValidFlags: null,
+    cdevFlagBit0: false,
     bugNoiommuOpenSkipsDfOpen: false,
     bugCompatEmptyUnmapEnoent: true,
     bugCheckExtensionTypeInNoIommu: false,
@@ -128,6 +132,7 @@ const BASE: Record<KernelVersion, Omit<Semantics, 'name' | 'variants' | VariantF
     hwptAlloc: false,
     hwptAllocBadPtErrno: 'ENOENT',
     hwptPagingValidFlags: null,
+    cdevFlagBit0: false,
     bugNoiommuOpenSkipsDfOpen: false,
     bugCompatEmptyUnmapEnoent: true,
     bugCheckExtensionTypeInNoIommu: true,
@@ -146,6 +151,7 @@ const BASE: Record<KernelVersion, Omit<Semantics, 'name' | 'variants' | VariantF
     hwptAlloc: true,
     hwptAllocBadPtErrno: 'ENOENT',
     hwptPagingValidFlags: null,
+    cdevFlagBit0: false,
     bugNoiommuOpenSkipsDfOpen: true,
     bugCompatEmptyUnmapEnoent: true,
     bugCheckExtensionTypeInNoIommu: true,
@@ -169,6 +175,7 @@ const BASE: Record<KernelVersion, Omit<Semantics, 'name' | 'variants' | VariantF
     hwptAlloc: true,
     hwptAllocBadPtErrno: 'EINVAL',
     hwptPagingValidFlags: 0x3,
+    cdevFlagBit0: false,
     bugNoiommuOpenSkipsDfOpen: false,
     bugCompatEmptyUnmapEnoent: false,
     bugCheckExtensionTypeInNoIommu: false,
@@ -187,6 +194,7 @@ const BASE: Record<KernelVersion, Omit<Semantics, 'name' | 'variants' | VariantF
     hwptAlloc: true,
     hwptAllocBadPtErrno: 'EINVAL',
     hwptPagingValidFlags: null,
+    cdevFlagBit0: true,
     bugNoiommuOpenSkipsDfOpen: false,
     bugCompatEmptyUnmapEnoent: false,
     bugCheckExtensionTypeInNoIommu: false,

@@ -411,29 +411,32 @@ export const OPS: Readonly<Record<string, OpSpec>> = {
     fields: { iommufd: fdField, flags: num() },
     returnsFd: false,
     ucmd: false,
-    build: (fd, v) =>
-      v.num('flags') !== 0
-        ? { unmodelled: 'VFIO_DEVICE_BIND_IOMMUFD flags (PASID, token) are outside the model' }
-        : { kind: 'VFIO_DEVICE_BIND_IOMMUFD', fd, iommufd: v.fd('iommufd'), fault: null },
+    build: (fd, v) => ({
+      kind: 'VFIO_DEVICE_BIND_IOMMUFD',
+      fd,
+      iommufd: v.fd('iommufd'),
+      flags: v.num('flags'),
+      fault: null,
+    }),
   },
   VFIO_DEVICE_ATTACH_IOMMUFD_PT: {
     fd: 'cdev',
     fields: { pt_id: num(), flags: num(), pasid: num() },
     returnsFd: false,
     ucmd: false,
-    build: (fd, v) =>
-      v.num('flags') !== 0
-        ? { unmodelled: 'PASID attach is outside the model' }
-        : { kind: 'VFIO_DEVICE_ATTACH_IOMMUFD_PT', fd, pt_id: v.num('pt_id'), fault: null },
+    build: (fd, v) => ({
+      kind: 'VFIO_DEVICE_ATTACH_IOMMUFD_PT',
+      fd,
+      pt_id: v.num('pt_id'),
+      flags: v.num('flags'),
+      fault: null,
+    }),
   },
   VFIO_DEVICE_DETACH_IOMMUFD_PT: {
     fd: 'cdev',
     fields: { flags: num(), pasid: num() },
     returnsFd: false,
     ucmd: false,
-    build: (fd, v) =>
-      v.num('flags') !== 0
-        ? { unmodelled: 'PASID detach is outside the model' }
-        : { kind: 'VFIO_DEVICE_DETACH_IOMMUFD_PT', fd },
+    build: (fd, v) => ({ kind: 'VFIO_DEVICE_DETACH_IOMMUFD_PT', fd, flags: v.num('flags') }),
   },
 };

@@ -103,13 +103,13 @@ export class Script {
     return this.do(actor, { kind: 'VFIO_CHECK_EXTENSION', fd: fd(n), ext });
   }
   bind(actor: string, cdevFd: number, iommufd: number, fault: FaultPoint | null = null) {
-    return this.do(actor, { kind: 'VFIO_DEVICE_BIND_IOMMUFD', fd: fd(cdevFd), iommufd: fd(iommufd), fault });
+    return this.do(actor, { kind: 'VFIO_DEVICE_BIND_IOMMUFD', fd: fd(cdevFd), iommufd: fd(iommufd), flags: 0, fault });
   }
   attachPt(actor: string, cdevFd: number, ptId: number, fault: FaultPoint | null = null) {
-    return this.do(actor, { kind: 'VFIO_DEVICE_ATTACH_IOMMUFD_PT', fd: fd(cdevFd), pt_id: ptId, fault });
+    return this.do(actor, { kind: 'VFIO_DEVICE_ATTACH_IOMMUFD_PT', fd: fd(cdevFd), pt_id: ptId, flags: 0, fault });
   }
   detachPt(actor: string, cdevFd: number) {
-    return this.do(actor, { kind: 'VFIO_DEVICE_DETACH_IOMMUFD_PT', fd: fd(cdevFd) });
+    return this.do(actor, { kind: 'VFIO_DEVICE_DETACH_IOMMUFD_PT', fd: fd(cdevFd), flags: 0 });
   }
   hwptAlloc(actor: string, n: number, devId: number, ptId: number, flags = 0) {
     return this.do(actor, { kind: 'IOMMU_HWPT_ALLOC', fd: fd(n), dev_id: devId, pt_id: ptId, flags, fault: null });

@@ -70,10 +70,13 @@ export function actionSpace(b: ExploreBounds): readonly Action[] {
             out.push({ kind: 'VFIO_GROUP_GET_DEVICE_FD', actor, fd: f, device: deviceIdx(d), fault });
         });
       if (may('VFIO_DEVICE_BIND_IOMMUFD'))
-        for (const c of fds) out.push({ kind: 'VFIO_DEVICE_BIND_IOMMUFD', actor, fd: f, iommufd: c, fault: null });
+        for (const c of fds)
+          out.push({ kind: 'VFIO_DEVICE_BIND_IOMMUFD', actor, fd: f, iommufd: c, flags: 0, fault: null });
       if (may('VFIO_DEVICE_ATTACH_IOMMUFD_PT'))
-        for (const id of ids) out.push({ kind: 'VFIO_DEVICE_ATTACH_IOMMUFD_PT', actor, fd: f, pt_id: id, fault: null });
-      if (may('VFIO_DEVICE_DETACH_IOMMUFD_PT')) out.push({ kind: 'VFIO_DEVICE_DETACH_IOMMUFD_PT', actor, fd: f });
+        for (const id of ids)
+          out.push({ kind: 'VFIO_DEVICE_ATTACH_IOMMUFD_PT', actor, fd: f, pt_id: id, flags: 0, fault: null });
+      if (may('VFIO_DEVICE_DETACH_IOMMUFD_PT'))
+        out.push({ kind: 'VFIO_DEVICE_DETACH_IOMMUFD_PT', actor, fd: f, flags: 0 });
     }
   });
   return out;

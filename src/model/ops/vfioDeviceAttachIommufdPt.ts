@@ -5,6 +5,7 @@ import { foreignIoctl } from '../kernel/target.ts';
 import type { Tx } from '../kernel/tx.ts';
 import { deviceSpec } from '../kernel/vfioState.ts';
 import { err, type OpResult, ok } from '../result.ts';
+import { cdevFlags } from './cdevFlags.ts';
 
 /**
  * VFIO_DEVICE_ATTACH_IOMMUFD_PT (v6.6+): behind the access_granted gate (EINVAL until bound);
@@ -16,6 +17,9 @@ export function vfioDeviceAttachIommufdPt(tx: Tx, a: ActionOf<'VFIO_DEVICE_ATTAC
   const t = lookupFd(tx, a.actor, a.fd);
   if (t === undefined) return err('EBADF');
   if (t.file.kind !== 'cdev' || t.file.bound === null) return err(foreignIoctl(t.file));
+  // v6.12 vfio_df_ioctl_attach_pt(): `attach.argsz < minsz || attach.flags` -> EINVAL, first.
+  const flagsErr = cdevFlags(tx, a.flags, 'PASID attach (VFIO_DEVICE_ATTACH_PASID) is outside the model');
+  if (flagsErr !== null) return flagsErr;
   const d = t.file.device;
   const r = attachDevice(tx, d, a.pt_id, a.fault);
   if (!r.ok) return err(r.errno);

@@ -7,6 +7,7 @@ import { foreignIoctl } from '../kernel/target.ts';
 import { emit, type Tx } from '../kernel/tx.ts';
 import { deviceSpec, deviceState, groupState, setDevice, setGroup } from '../kernel/vfioState.ts';
 import { err, type OpResult, ok } from '../result.ts';
+import { cdevFlags } from './cdevFlags.ts';
 
 /**
  * VFIO_DEVICE_BIND_IOMMUFD (v6.6+): device_cdev.c vfio_df_ioctl_bind_iommufd(), dispatched before the
@@ -18,8 +19,12 @@ import { err, type OpResult, ok } from '../result.ts';
 export function vfioDeviceBindIommufd(tx: Tx, a: ActionOf<'VFIO_DEVICE_BIND_IOMMUFD'>): OpResult {
   const t = lookupFd(tx, a.actor, a.fd);
   if (t === undefined) return err('EBADF');
+  if (t.file.kind !== 'device' && t.file.kind !== 'cdev') return err(foreignIoctl(t.file));
+  // v6.12 device_cdev.c: `bind.argsz < minsz || bind.flags || bind.iommufd < 0` -> EINVAL, before the df->group
+  // check. Later kernels accept VFIO_DEVICE_BIND_FLAG_TOKEN (bit 0): the VF token is outside the model.
+  const flagsErr = cdevFlags(tx, a.flags, 'the VF token (VFIO_DEVICE_BIND_FLAG_TOKEN) is outside the model');
+  if (flagsErr !== null) return flagsErr;
   if (t.file.kind === 'device') return err('EINVAL');
-  if (t.file.kind !== 'cdev') return err(foreignIoctl(t.file));
   const file = t.file;
   const d = file.device;
   const g = deviceSpec(tx, d).group;

@@ -166,6 +166,7 @@ function call(a: Action, r: Answer, ctx: CContext): CStepCode {
         '\tstruct vfio_device_bind_iommufd cmd = {',
         '\t\t.argsz = sizeof(cmd),',
         `\t\t.iommufd = ${ctx.fdVar(a.actor, a.iommufd)},`,
+        ...(a.flags === 0 ? [] : [`\t\t.flags = ${a.flags},`]),
         '\t};',
         '',
         `\tret = ioctl(${ctx.fdVar(a.actor, a.fd)}, VFIO_DEVICE_BIND_IOMMUFD, &cmd);`,
@@ -178,13 +179,18 @@ function call(a: Action, r: Answer, ctx: CContext): CStepCode {
     }
     case 'VFIO_DEVICE_ATTACH_IOMMUFD_PT':
       if (a.fault !== null) return refuse(`${FAULT} (${a.fault})`);
-      return structCall(a.kind, ctx.fdVar(a.actor, a.fd), { argsz: 12, pt_id: a.pt_id }, r);
+      return structCall(
+        a.kind,
+        ctx.fdVar(a.actor, a.fd),
+        a.flags === 0 ? { argsz: 12, pt_id: a.pt_id } : { argsz: 12, flags: a.flags, pt_id: a.pt_id },
+        r,
+      );
     case 'VFIO_DEVICE_DETACH_IOMMUFD_PT':
       return {
         ok: true,
         lines: [
           '{',
-          '\tstruct vfio_device_detach_iommufd_pt cmd = { .argsz = sizeof(cmd) };',
+          `\tstruct vfio_device_detach_iommufd_pt cmd = { .argsz = sizeof(cmd)${a.flags === 0 ? '' : `, .flags = ${a.flags}`} };`,
           '',
           `\tret = ioctl(${ctx.fdVar(a.actor, a.fd)}, VFIO_DEVICE_DETACH_IOMMUFD_PT, &cmd);`,
           '\terr = errno;',

@@ -58,7 +58,7 @@ export function expressibleScript(profile: string): Script {
   s.bind('tool', 4, 3);
   s.ioasAlloc('tool', 3);
   s.attachPt('tool', 4, 2);
-  s.do('tool', { kind: 'VFIO_DEVICE_DETACH_IOMMUFD_PT', fd: fd(4) });
+  s.do('tool', { kind: 'VFIO_DEVICE_DETACH_IOMMUFD_PT', fd: fd(4), flags: 0 });
   return s;
 }
 
