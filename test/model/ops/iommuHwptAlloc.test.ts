@@ -81,9 +81,17 @@ describe('IOMMU_HWPT_ALLOC', () => {
     expect(alloc(s, 99, 99, 16)).toBe('EOPNOTSUPP');
     expect(alloc(s, 1, 2, 1)).toMatch(/^not modelled \(IOMMU_HWPT_ALLOC flags/);
     expect(alloc(s, 99, 2, 1)).toBe('ENOENT');
+    expect(alloc(s, 1, 99)).toBe('EINVAL');
+    expect(alloc(s, 1, 1)).toBe('EINVAL');
+    expect(alloc(s, 1, 2)).toBe('0 {out_hwpt_id: 3}');
+    expect(alloc(s, 1, 3)).toBe('EOPNOTSUPP');
+    const real = s.world.ctxs[0]?.objects[3];
+    expect(real?.type === 'HWPT_PAGING' && real.mock).toBe(false);
     const m = mock('latest');
     expect(alloc(m, 3, 1, 1)).toBe('0 {out_hwpt_id: 5}');
     expect(alloc(m, 3, 1, 2)).toMatch(/^not modelled/);
+    const h = m.world.ctxs[0]?.objects[5];
+    expect(h?.type === 'HWPT_PAGING' && h.mock).toBe(true);
   });
 
   it('the HWPT of a real device is not a mock one; injected faults give their errno and leave nothing', () => {
