@@ -156,7 +156,10 @@ function ctxBehind(w: World, actor: ActorId, f: Fd): number | null {
 
 /**
  * A live object id of the given types in the ctx behind `f` most of the time (three times in four one for
- * which `prefer` holds, if any); otherwise 0 or one past the highest id, which name no object.
+ * which `prefer` holds, if any); otherwise an id the op must refuse, in turn: one past the highest id, 0, the id
+ * of a live object of another type (a HWPT where an IOAS is expected, a DEVICE to IOMMU_VFIO_IOAS SET), and a
+ * freed id (a hole that the next allocation would reuse). The last two exercise the kernel's type checks
+ * (iommufd_get_object()'s ENOENT for the wrong type, the ops' own EINVAL), which 0 and one-past-the-end never do.
  */
 function pickId(
   w: World,
@@ -179,7 +182,16 @@ function pickId(
     const pool = preferred.length > 0 && p % 4 !== 3 ? preferred : ids;
     return pool[Math.floor(p / 4) % pool.length] as number;
   }
-  return p % 2 === 0 ? objects.length : 0;
+  const which = Math.floor(p / invalidEvery) % 4;
+  if (which === 2 || which === 3) {
+    const pool: number[] = [];
+    objects.forEach((o, id) => {
+      if (id === 0) return;
+      if (which === 2 ? o !== undefined && !types.includes(o.type) : o === undefined) pool.push(id);
+    });
+    if (pool.length > 0) return pool[Math.floor(p / (invalidEvery * 4)) % pool.length] as number;
+  }
+  return which % 2 === 0 ? objects.length : 0;
 }
 
 function groupOfFd(w: World, actor: ActorId, f: Fd): GroupIdx | null {
