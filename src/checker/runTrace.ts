@@ -1,12 +1,14 @@
 // Runs one sequence through the model with one property's check. Templates are resolved step by step (search);
 // actions are replayed as they are (saved counterexamples, scenarios). Recording is optional: the search only
 // records when it re-runs a failing sequence.
+
 import type { Action } from '../model/actions.ts';
 import type { ModelEvent } from '../model/events.ts';
 import type { OpResult } from '../model/result.ts';
 import { initialWorld, type World } from '../model/state.ts';
 import { step } from '../model/step.ts';
 import type { Property, RunContext } from '../properties/Property.ts';
+import { modelErrorMessage } from './modelError.ts';
 import { resolve } from './resolve.ts';
 import { resolveQemu } from './resolveQemu.ts';
 import type { Template } from './template.ts';
@@ -40,20 +42,45 @@ type Source =
 export function runTrace(prop: Property, ctx: RunContext, source: Source, record: boolean): TraceRun {
   // Threaded properties search schedules (checker/threads/searchThreaded.ts); saved traces replay here.
   if (prop.scope === 'threaded' && source.kind === 'actions') return runThreaded(prop, ctx, source, record);
-  const monitor = prop.check.kind === 'monitor' ? prop.check.create(ctx) : null;
-  let w = initialWorld(ctx.topo);
   const records: StepRecord[] = [];
   const actions: Action[] = [];
+  let i = 0;
+  let current: Action | null = null;
+  try {
+    return runAtomic(prop, ctx, source, record, records, actions, (k, a) => {
+      i = k;
+      current = a;
+    });
+  } catch (e) {
+    // The step that threw is part of the counterexample, so that replaying it throws again.
+    if (current !== null && actions.length === i) actions.push(current);
+    return { violation: { step: i, message: modelErrorMessage(e) }, stepsExecuted: i + 1, records, actions };
+  }
+}
+
+function runAtomic(
+  prop: Property,
+  ctx: RunContext,
+  source: Source,
+  record: boolean,
+  records: StepRecord[],
+  actions: Action[],
+  at: (i: number, a: Action | null) => void,
+): TraceRun {
+  const monitor = prop.check.kind === 'monitor' ? prop.check.create(ctx) : null;
+  let w = initialWorld(ctx.topo);
   const n = source.items.length;
   for (let i = 0; i < n; i++) {
     const item = source.items[i];
     if (item === undefined) break;
+    at(i, null);
     const action =
       source.kind === 'actions'
         ? (item as Action)
         : prop.scope === 'qemu-shaped'
           ? resolveQemu(w, item as Template, ctx.topo, actions)
           : resolve(w, item as Template, ctx.topo);
+    at(i, action);
     const out = step(w, action, ctx.sem, ctx.topo);
     actions.push(action);
     if (record) records.push({ index: i, action, result: out.result, events: out.events, after: out.world });
@@ -71,6 +98,7 @@ export function runTrace(prop: Property, ctx: RunContext, source: Source, record
     w = out.world;
   }
   if (monitor !== null) {
+    at(n, null);
     const msg = monitor.end(w);
     return { violation: msg === null ? null : { step: n, message: msg }, stepsExecuted: n, records, actions };
   }

@@ -1,10 +1,12 @@
 // `ioas-check check`: every selected property on every selected profile, a verdict table, counterexample
 // files for violations, exit 0 only when every verdict matches its expectation.
+
 import { join } from 'node:path';
 import { buildCounterexample, counterexampleFileName } from '../checker/counterexample.ts';
 import { type Coverage, randomCoverage } from '../checker/coverage.ts';
 import { DEFAULT_BOUNDS } from '../checker/iommufdExplore/bounds.ts';
 import { exploreIommufd } from '../checker/iommufdExplore/exploreIommufd.ts';
+import { isModelError } from '../checker/modelError.ts';
 import { type SearchOptions, type SearchOutcome, search } from '../checker/search.ts';
 import { DEFAULT_SEED } from '../checker/seed.ts';
 import { withLanes } from '../checker/threads/withLanes.ts';
@@ -54,7 +56,8 @@ function row(o: SearchOutcome, file: string | null): CheckRow {
     semantics: o.semantics.name,
     verdict: o.verdict,
     expected,
-    match: expected === o.verdict,
+    // A model error matches no expectation, not even an expected violation.
+    match: expected === o.verdict && !(o.verdict === 'violated' && isModelError(o.found.run.violation?.message)),
     runs: o.runs,
     steps: o.steps,
     elapsedMs: o.elapsedMs,

@@ -13,6 +13,7 @@ import {
 } from '../../model/threads/ThreadedWorld.ts';
 import { enabledLanes, sameAction, type ThreadStepOutcome, threadStep } from '../../model/threads/threadStep.ts';
 import type { Property, RunContext, StepInfo } from '../../properties/Property.ts';
+import { modelErrorMessage } from '../modelError.ts';
 import { resolve } from '../resolve.ts';
 import type { StepRecord, TraceRun } from '../runTrace.ts';
 import type { Template } from '../template.ts';
@@ -105,38 +106,62 @@ export function runThreaded(prop: Property, ctx: RunContext, source: Source, rec
     };
     return monitor.step(info);
   };
-  for (const item of source.items) {
-    if (source.kind === 'actions') {
-      const a = item as Action;
-      const out = threadStep(tw, inferCommand(tw, a), ctx.sem, ctx.topo);
-      if (out === null) {
-        // Keep the step so that the replay names it, with the world unchanged.
-        push(a, notEnabled(a), [], tw.world, {
-          lane: -1,
-          started: false,
-          finished: false,
-          label: 'not enabled',
-          threadEvents: [],
-        });
+  // The ioctl of the step being taken: when the model throws, it ends the trace as a model error, so that
+  // replaying the counterexample throws again (runTrace.ts MODEL_ERROR).
+  let pending: Action | null = null;
+  try {
+    return walk();
+  } catch (e) {
+    if (pending !== null && actions.length === executed) {
+      push(pending, { kind: 'unmodelled', reason: 'model error' }, [], tw.world, {
+        lane: -1,
+        started: false,
+        finished: false,
+        label: 'model error',
+        threadEvents: [],
+      });
+    }
+    return finish({ step: Math.max(0, executed - 1), message: modelErrorMessage(e) });
+  }
+
+  function walk(): ThreadedTraceRun {
+    for (const item of source.items) {
+      if (source.kind === 'actions') {
+        const a = item as Action;
+        pending = a;
+        const out = threadStep(tw, inferCommand(tw, a), ctx.sem, ctx.topo);
+        if (out === null) {
+          // Keep the step so that the replay names it, with the world unchanged.
+          push(a, notEnabled(a), [], tw.world, {
+            lane: -1,
+            started: false,
+            finished: false,
+            label: 'not enabled',
+            threadEvents: [],
+          });
+          continue;
+        }
+        const msg = apply(out);
+        if (msg !== null) return finish({ step: executed - 1, message: msg });
         continue;
       }
-      const msg = apply(out);
-      if (msg !== null) return finish({ step: executed - 1, message: msg });
-      continue;
+      const s = item as ScheduleItem;
+      pending = null;
+      let cmd = commandFor(tw, s, ctx);
+      for (let budget = s.run ?? Number.POSITIVE_INFINITY; cmd !== null && budget > 0; budget--) {
+        pending = cmd.kind === 'start' ? cmd.action : (tw.threads[cmd.lane]?.action ?? null);
+        const out = threadStep(tw, cmd, ctx.sem, ctx.topo);
+        if (out === null) break;
+        const msg = apply(out);
+        if (msg !== null) return finish({ step: executed - 1, message: msg });
+        cmd = out.finished ? null : { kind: 'advance', lane: out.lane };
+      }
     }
-    const s = item as ScheduleItem;
-    let cmd = commandFor(tw, s, ctx);
-    for (let budget = s.run ?? Number.POSITIVE_INFINITY; cmd !== null && budget > 0; budget--) {
-      const out = threadStep(tw, cmd, ctx.sem, ctx.topo);
-      if (out === null) break;
-      const msg = apply(out);
-      if (msg !== null) return finish({ step: executed - 1, message: msg });
-      cmd = out.finished ? null : { kind: 'advance', lane: out.lane };
+    pending = null;
+    if (monitor !== null) {
+      const msg = monitor.end(tw.world);
+      return finish(msg === null ? null : { step: executed, message: msg });
     }
+    return finish(null);
   }
-  if (monitor !== null) {
-    const msg = monitor.end(tw.world);
-    return finish(msg === null ? null : { step: executed, message: msg });
-  }
-  return finish(null);
 }
