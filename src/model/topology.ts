@@ -40,7 +40,26 @@ export interface Topology {
    * iommufd_hwpt_paging_alloc()). Default false: QEMU's emulated VT-d without x-scalable-mode, the lab's. */
   readonly iommuNesting: boolean;
   readonly iommuDirtyTracking: boolean;
+  /** The geometry a physical device's domain brings to its IOAS: the IOMMU's smallest page (the IOAS's
+   * iova_alignment once the domain is added, io_pagetable.c iopt_table_add_domain()), the aperture's last IOVA
+   * (everything above is reserved for as long as the domain is on the IOAS) and the device's MSI window (an
+   * IOMMU_RESV_MSI region, reserved while the device is attached: iopt_table_enforce_dev_resv_regions()).
+   * Default: the lab's, QEMU 7.2's emulated VT-d (aw-bits 39: aperture [0, 2^39 - 1]; MSI 0xfee00000-0xfeefffff,
+   * intel_iommu_get_resv_regions()), 4 KiB pages; seen with IOMMU_IOAS_IOVA_RANGES on the lab. */
+  readonly iommuGeometry: IommuGeometry;
 }
+
+export interface IommuGeometry {
+  readonly pageSize: number;
+  readonly apertureLast: number;
+  readonly msiWindow: { readonly start: number; readonly last: number };
+}
+
+export const LAB_IOMMU_GEOMETRY: IommuGeometry = {
+  pageSize: 4096,
+  apertureLast: 2 ** 39 - 1,
+  msiWindow: { start: 0xfee00000, last: 0xfeefffff },
+};
 
 export interface TopologyInput {
   readonly groups: readonly {
@@ -52,6 +71,7 @@ export interface TopologyInput {
   readonly iommuEnforcesCoherency?: boolean;
   readonly iommuNesting?: boolean;
   readonly iommuDirtyTracking?: boolean;
+  readonly iommuGeometry?: IommuGeometry;
 }
 
 export const DEFAULT_ACTORS: readonly ActorSpec[] = [
@@ -80,6 +100,7 @@ export function makeTopology(input: TopologyInput): Topology {
     iommuEnforcesCoherency: input.iommuEnforcesCoherency ?? false,
     iommuNesting: input.iommuNesting ?? false,
     iommuDirtyTracking: input.iommuDirtyTracking ?? false,
+    iommuGeometry: input.iommuGeometry ?? LAB_IOMMU_GEOMETRY,
   };
 }
 

@@ -1,11 +1,13 @@
 // The iommufd side of a vfio device and the vfio "standard ops" that drive it (drivers/vfio/iommufd.c on top of
 // drivers/iommu/iommufd/device.c): bind, attach (auto domain or HWPT), replace, detach, unbind.
+
 import type { FaultPoint } from '../actions.ts';
 import type { Errno } from '../errno.ts';
 import type { CtxId, DeviceIdx, ObjectId } from '../ids.ts';
-import type { DeviceObject, HwptObject } from '../state.ts';
+import type { DeviceObject, HwptObject, IoasObject } from '../state.ts';
 import { ctxGet, ctxPut } from './ctxRefs.ts';
 import { type Fallible, failure, success } from './fallible.ts';
+import { addRealDomainError, devResvError } from './iovaGeometry.ts';
 import { addUsers, createObject, ctxOf, eraseObject, getObj, ioasOf, obj, putObj } from './objects.ts';
 import { emit, type Tx } from './tx.ts';
 import { deviceSpec, deviceState, groupSpec, setDevice } from './vfioState.ts';
@@ -75,10 +77,14 @@ export function bindDevice(tx: Tx, d: DeviceIdx, c: CtxId, fault: FaultPoint | n
 /** A group attached elsewhere: v6.2 iommu_attach_group() gives EBUSY; the igroup code (v6.4+) EINVAL. */
 const groupConflict = (tx: Tx): Errno => (tx.sem.attachReplace ? 'EINVAL' : 'EBUSY');
 
-/** iommufd_device_do_attach() / iommufd_hw_pagetable_attach(): the error it would give, without side effects. */
+/** iommufd_device_do_attach() / iommufd_hw_pagetable_attach(): the error it would give, without side effects:
+ * another HWPT on the group; the device's reserved regions over an area of the HWPT's IOAS
+ * (iommufd_device_attach_reserved_iova(): EADDRINUSE); the IOMMU's attach. */
 function attachError(tx: Tx, c: CtxId, d: DeviceIdx, hwpt: ObjectId, fault: FaultPoint | null): Errno | null {
   const g = groupHwpt(tx, c, d);
   if (g !== null && g !== hwpt) return groupConflict(tx);
+  const resv = devResvError(tx, obj(tx, c, hwptOf(tx, c, hwpt).ioas) as IoasObject);
+  if (resv !== null) return resv;
   if (fault === 'attach') return 'ENOMEM';
   return null;
 }
@@ -134,9 +140,15 @@ function attachAuto(
   }
   if (fault === 'hwpt_alloc') return failure('ENOMEM');
   // The new HWPT is aborted if its attach fails; checking first keeps the abort invisible, as it is sequentially.
+  // hw_pagetable.c iommufd_hwpt_paging_alloc(immediate_attach): the attach (group, reserved regions, the IOMMU),
+  // then iopt_table_add_domain() (alignment and aperture over the existing areas).
   const g = groupHwpt(tx, c, d);
   if (g !== null) return failure(groupConflict(tx));
+  const resv = devResvError(tx, parent);
+  if (resv !== null) return failure(resv);
   if (fault === 'attach') return failure('ENOMEM');
+  const dom = addRealDomainError(tx, c, parent);
+  if (dom !== null) return failure(dom);
   const h = allocAutoHwpt(tx, c, ioas);
   linkDevice(tx, c, d, idevId, h, false);
   return success(h);
@@ -211,7 +223,13 @@ function replacePhysical(
     if (existing !== undefined) {
       target = existing;
     } else {
+      // A replace allocates without immediate attach: iopt_table_add_domain() first, then
+      // iommufd_group_do_replace_reserved_iova() (EADDRINUSE both), then the IOMMU.
       if (fault === 'hwpt_alloc') return failure('ENOMEM');
+      const dom = addRealDomainError(tx, c, pt);
+      if (dom !== null) return failure(dom);
+      const resv = devResvError(tx, pt);
+      if (resv !== null) return failure(resv);
       if (fault === 'attach') return failure('ENOMEM');
       target = allocAutoHwpt(tx, c, ptId as ObjectId);
       moveGroup(tx, c, d, current, target);
@@ -221,6 +239,8 @@ function replacePhysical(
     return failure('EINVAL');
   }
   if (target === current) return success(current);
+  const resv = devResvError(tx, obj(tx, c, hwptOf(tx, c, target).ioas) as IoasObject);
+  if (resv !== null) return failure(resv);
   if (fault === 'attach') return failure('ENOMEM');
   moveGroup(tx, c, d, current, target);
   return success(target);

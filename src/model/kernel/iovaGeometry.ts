@@ -1,6 +1,7 @@
-// What an IOAS's io_pagetable allows beyond its areas: iopt->reserved_itree (ADD_RESERVED ranges and, per
-// attached domain, everything outside the domain's aperture) and iopt->iova_alignment. Known for the selftest's
-// mock domains only: a real device's domain brings its driver's aperture and page sizes, which are not modelled.
+// What an IOAS's io_pagetable allows beyond its areas: iopt->reserved_itree (ADD_RESERVED ranges; per domain on
+// the IOAS, everything outside the domain's aperture; per attached device, its reserved regions) and
+// iopt->iova_alignment. The selftest's mock domains bring the mock geometry; a physical device's domain brings
+// the topology's IOMMU geometry (Topology.iommuGeometry: the lab's emulated VT-d by default).
 import type { CtxId } from '../ids.ts';
 import type { IoasObject, IovaRange } from '../state.ts';
 import { PAGE_SIZE, U64_MAX } from './iopt.ts';
@@ -8,45 +9,68 @@ import { MOCK_APERTURE_LAST, MOCK_APERTURE_START, MOCK_PAGE_SIZE } from './mock.
 import { obj } from './objects.ts';
 import type { Tx } from './tx.ts';
 
-const hasDomains = (ioas: IoasObject) => ioas.hwptList.length > 0;
-
-/** Whether every domain on the IOAS is a mock domain (null: a real driver's domain is attached). */
-function mockDomains(tx: Tx, c: CtxId, ioas: IoasObject): boolean | null {
+/** The kinds of domain on the IOAS: each HWPT_PAGING on hwpt_list holds one (added to the iopt at allocation). */
+function domains(tx: Tx, c: CtxId, ioas: IoasObject): { readonly mock: boolean; readonly real: boolean } {
   let mock = false;
+  let real = false;
   for (const h of ioas.hwptList) {
     const o = obj(tx, c, h);
-    if (o.type !== 'HWPT_PAGING' || !o.mock) return null;
-    mock = true;
+    if (o.type !== 'HWPT_PAGING') continue;
+    if (o.mock) mock = true;
+    else real = true;
   }
-  return mock;
+  return { mock, real };
+}
+
+/** A physical device is attached to a domain of this IOAS: its reserved regions (the MSI window) are enforced
+ * (iommufd_device_attach_reserved_iova() at attach, removed at detach). */
+function realDeviceAttached(tx: Tx, c: CtxId, ioasId: number): boolean {
+  for (const o of tx.world.ctxs[c]?.objects ?? []) {
+    if (o?.type !== 'DEVICE' || o.hwpt === null) continue;
+    const h = obj(tx, c, o.hwpt);
+    if (h.type === 'HWPT_PAGING' && !h.mock && h.ioas === ioasId) return true;
+  }
+  return false;
 }
 
 /**
- * iopt->reserved_itree: the ADD_RESERVED ranges plus, with a mock domain (iopt_table_enforce_dev_resv_regions()
- * / iopt_table_add_domain() reserve outside the aperture), [0, MOCK_APERTURE_START - 1] and
- * [MOCK_APERTURE_LAST + 1, ULONG_MAX]. Null when a real device's domain is attached.
+ * iopt->reserved_itree: the ADD_RESERVED ranges plus, with a mock domain (iopt_table_add_domain() reserves
+ * outside the aperture), [0, MOCK_APERTURE_START - 1] and [MOCK_APERTURE_LAST + 1, ULONG_MAX]; with a physical
+ * device's domain, everything above its aperture, and while such a device is attached, its MSI window.
  */
-export function reservedRanges(tx: Tx, c: CtxId, ioas: IoasObject): readonly IovaRange[] | null {
-  const mock = mockDomains(tx, c, ioas);
-  if (mock === null) return null;
-  if (!mock) return ioas.reserved;
+export function reservedRanges(tx: Tx, c: CtxId, ioas: IoasObject, ioasId?: number): readonly IovaRange[] {
+  const d = domains(tx, c, ioas);
+  if (!d.mock && !d.real) return ioas.reserved;
+  const g = tx.topo.iommuGeometry;
+  const id = ioasId ?? idOf(tx, c, ioas);
   return [
     ...ioas.reserved,
-    { start: 0, last: MOCK_APERTURE_START - 1 },
-    { start: MOCK_APERTURE_LAST + 1, last: U64_MAX },
+    ...(d.mock
+      ? [
+          { start: 0, last: MOCK_APERTURE_START - 1 },
+          { start: MOCK_APERTURE_LAST + 1, last: U64_MAX },
+        ]
+      : []),
+    ...(d.real ? [{ start: g.apertureLast + 1, last: U64_MAX }] : []),
+    ...(d.real && realDeviceAttached(tx, c, id) ? [g.msiWindow] : []),
   ];
+}
+
+/** The id of an IOAS object (its index in the ctx's table). */
+function idOf(tx: Tx, c: CtxId, ioas: IoasObject): number {
+  return (tx.world.ctxs[c]?.objects ?? []).indexOf(ioas);
 }
 
 /**
  * iopt_calculate_iova_alignment(): PAGE_SIZE with large pages disabled, else 1; raised to the smallest page of
- * each domain (MOCK_PAGE_SIZE) and to PAGE_SIZE by an access that pins pages (iommufd_access_create(),
- * inferred). Null when a real device's domain is attached.
+ * each domain (MOCK_PAGE_SIZE, the IOMMU's page) and to PAGE_SIZE by an access that pins pages
+ * (device.c iommufd_access_create(): needs_pin_pages -> PAGE_SIZE).
  */
-export function iovaAlignment(tx: Tx, c: CtxId, ioasId: number, ioas: IoasObject): number | null {
-  const mock = mockDomains(tx, c, ioas);
-  if (mock === null) return null;
+export function iovaAlignment(tx: Tx, c: CtxId, ioasId: number, ioas: IoasObject): number {
+  const d = domains(tx, c, ioas);
   let align = ioas.largePagesDisabled ? PAGE_SIZE : 1;
-  if (mock && hasDomains(ioas)) align = Math.max(align, MOCK_PAGE_SIZE);
+  if (d.mock) align = Math.max(align, MOCK_PAGE_SIZE);
+  if (d.real) align = Math.max(align, tx.topo.iommuGeometry.pageSize);
   for (const f of tx.world.files) {
     if (f?.kind !== 'access' || f.ctx !== c || !f.needsPin) continue;
     const a = obj(tx, c, f.access);
@@ -72,4 +96,26 @@ export function holes(ranges: readonly IovaRange[]): readonly IovaRange[] {
   }
   if (!toEnd) out.push({ start: next, last: U64_MAX });
   return out;
+}
+
+/**
+ * io_pagetable.c iopt_table_add_domain() for a physical device's new domain on an IOAS that has none yet:
+ * iopt_check_iova_alignment() (every area's IOVA and length a multiple of the IOMMU's page, else EADDRINUSE) and
+ * iopt_reserve_iova() beyond the aperture (an area there: EADDRINUSE). Null: the domain can be added.
+ */
+export function addRealDomainError(tx: Tx, c: CtxId, ioas: IoasObject): 'EADDRINUSE' | null {
+  if (domains(tx, c, ioas).real) return null;
+  const g = tx.topo.iommuGeometry;
+  for (const a of ioas.areas) {
+    if (a.iova % g.pageSize !== 0 || (a.last + 1 - a.iova) % g.pageSize !== 0) return 'EADDRINUSE';
+    if (a.last > g.apertureLast) return 'EADDRINUSE';
+  }
+  return null;
+}
+
+/** iommufd_device_attach_reserved_iova() -> iopt_table_enforce_dev_resv_regions(): an area inside the device's
+ * MSI window makes the attach fail with EADDRINUSE. */
+export function devResvError(tx: Tx, ioas: IoasObject): 'EADDRINUSE' | null {
+  const w = tx.topo.iommuGeometry.msiWindow;
+  return ioas.areas.some((a) => a.iova <= w.last && a.last >= w.start) ? 'EADDRINUSE' : null;
 }

@@ -1,5 +1,6 @@
 import type { ActionOf } from '../actions.ts';
 import { objectId } from '../ids.ts';
+import { addRealDomainError } from '../kernel/iovaGeometry.ts';
 import { isMockIdev } from '../kernel/mock.ts';
 import { createObject, ctxOf, getObj, ioasOf, putObj } from '../kernel/objects.ts';
 import { target } from '../kernel/target.ts';
@@ -45,6 +46,10 @@ export function iommuHwptAlloc(tx: Tx, a: ActionOf<'IOMMU_HWPT_ALLOC'>): OpResul
 /** The allocation itself: a user HWPT_PAGING on the IOAS pt_id (both checked by the caller). */
 function allocPaging(tx: Tx, a: ActionOf<'IOMMU_HWPT_ALLOC'>, c: Parameters<typeof ctxOf>[1], mock: boolean): OpResult {
   if (a.fault === 'hwpt_alloc') return err('ENOMEM');
+  // iopt_table_add_domain(): a physical device's domain must fit the areas already on the IOAS (EADDRINUSE).
+  const parent = ioasOf(tx, c, objectId(a.pt_id));
+  const dom = mock || parent === undefined ? null : addRealDomainError(tx, c, parent);
+  if (dom !== null) return err(dom);
   if (a.fault === 'copy_to_user') return err('EFAULT');
   const ioasId = objectId(a.pt_id);
   const id = createObject(tx, c, { type: 'HWPT_PAGING', ioas: ioasId, auto: false, mock }, 0);

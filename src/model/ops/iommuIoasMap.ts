@@ -1,7 +1,7 @@
 import { type ActionOf, IOMMU_IOAS_MAP_FLAG as F } from '../actions.ts';
 import { objectId } from '../ids.ts';
-import { insertArea, isPageAligned, overlaps } from '../kernel/iopt.ts';
-import { intersects, reservedRanges } from '../kernel/iovaGeometry.ts';
+import { insertArea, overlaps } from '../kernel/iopt.ts';
+import { intersects, iovaAlignment, reservedRanges } from '../kernel/iovaGeometry.ts';
 import { ioasOf, putObj } from '../kernel/objects.ts';
 import { target } from '../kernel/target.ts';
 import { emit, type Tx } from '../kernel/tx.ts';
@@ -24,11 +24,15 @@ export function iommuIoasMap(tx: Tx, a: ActionOf<'IOMMU_IOAS_MAP'>): OpResult {
   if (ioas === undefined) return err('ENOENT');
   if ((a.flags & F.FIXED_IOVA) === 0) return unmodelled('IOVA allocation depends on the user VA alignment');
   if (a.length === 0) return err('EINVAL');
-  if (!isPageAligned(a.iova) || !isPageAligned(a.length)) return unmodelled('sub-page IOVA alignment');
+  // io_pagetable.c iopt_alloc_area_pages(): the length, then (iopt_check_iova()) the IOVA, must be multiples of
+  // the IOAS's iova_alignment: 1 with no domain or access, the IOMMU's page with one (the user buffer is page
+  // aligned: its page_offset is 0, the model does not model user memory).
+  const align = iovaAlignment(tx, c, a.ioas_id, ioas);
+  if (a.length % align !== 0 || a.iova % align !== 0) return err('EINVAL');
   const last = a.iova + a.length - 1;
   // iopt_check_iova(): a reserved range (ADD_RESERVED, a mock domain's aperture) -> EINVAL before the overlap.
   const reserved = reservedRanges(tx, c, ioas);
-  if (reserved !== null && intersects(reserved, a.iova, last)) return err('EINVAL');
+  if (intersects(reserved, a.iova, last)) return err('EINVAL');
   if (overlaps(ioas.areas, a.iova, last)) return err('EEXIST');
   putObj(tx, c, objectId(a.ioas_id), { ...ioas, areas: insertArea(ioas.areas, { iova: a.iova, last }) });
   emit(tx, {

@@ -27,7 +27,7 @@ export function vfioIommuMapDma(tx: Tx, a: ActionOf<'VFIO_IOMMU_MAP_DMA'>): OpRe
   const last = a.iova + a.size - 1;
   // iopt_check_iova(): a reserved range (a selftest mock domain's aperture, ADD_RESERVED) -> EINVAL.
   const reserved = reservedRanges(tx, c, ioas);
-  if (reserved !== null && intersects(reserved, a.iova, last)) return err('EINVAL');
+  if (intersects(reserved, a.iova, last)) return err('EINVAL');
   if (overlaps(ioas.areas, a.iova, last)) return err('EEXIST');
   putObj(tx, c, id, { ...ioas, areas: insertArea(ioas.areas, { iova: a.iova, last }) });
   emit(tx, { kind: 'dma_mapped', ctx: c, ioas: id, ioasSerial: ioas.serial, iova: a.iova, length: a.size });
