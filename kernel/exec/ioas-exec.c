@@ -570,6 +570,7 @@ static struct result op_allow_iovas(int fd)
 	}
 	c->ioas_id = (uint32_t)u64("ioas_id");
 	c->num_iovas = has("num_iovas") ? (uint32_t)u64("num_iovas") : n;
+	c->__reserved = (uint32_t)u64("__reserved");
 	c->allowed_iovas = (uintptr_t)ranges;
 	ucmd_finish(sizeof(*c));
 	return done(ioctl(fd, IOMMU_IOAS_ALLOW_IOVAS, c));

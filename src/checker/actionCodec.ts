@@ -19,7 +19,7 @@ export const FIELDS: Readonly<Record<ActionKind, Readonly<Record<string, FieldTy
   IOMMU_DESTROY: { fd: 'fd', id: 'int' },
   IOMMU_VFIO_IOAS: { fd: 'fd', op: 'int', ioas_id: 'int', reserved: 'int' },
   IOMMU_HWPT_ALLOC: { fd: 'fd', dev_id: 'int', pt_id: 'int', flags: 'int', fault: 'fault' },
-  IOMMU_IOAS_MAP: { fd: 'fd', ioas_id: 'int', flags: 'int', iova: 'int', length: 'int' },
+  IOMMU_IOAS_MAP: { fd: 'fd', ioas_id: 'int', flags: 'int', iova: 'int', length: 'int', reserved: 'flags' },
   IOMMU_IOAS_UNMAP: { fd: 'fd', ioas_id: 'int', iova: 'int', length: 'int' },
   VFIO_GET_API_VERSION: { fd: 'fd' },
   VFIO_CHECK_EXTENSION: { fd: 'fd', ext: 'int' },
@@ -40,8 +40,8 @@ export const FIELDS: Readonly<Record<ActionKind, Readonly<Record<string, FieldTy
   IOMMU_TEST_OP_ACCESS_REPLACE_IOAS: { fd: 'fd', access_fd: 'fd', ioas_id: 'int' },
   IOMMU_TEST_OP_ACCESS_PAGES: { fd: 'fd', access_fd: 'fd', iova: 'int', length: 'int', flags: 'int' },
   IOMMU_TEST_OP_DESTROY_ACCESS_PAGES: { fd: 'fd', access_fd: 'fd', access_pages_id: 'int' },
-  IOMMU_IOAS_IOVA_RANGES: { fd: 'fd', ioas_id: 'int', num_iovas: 'int' },
-  IOMMU_IOAS_ALLOW_IOVAS: { fd: 'fd', ioas_id: 'int', allowed_iovas: 'ranges' },
+  IOMMU_IOAS_IOVA_RANGES: { fd: 'fd', ioas_id: 'int', num_iovas: 'int', reserved: 'flags' },
+  IOMMU_IOAS_ALLOW_IOVAS: { fd: 'fd', ioas_id: 'int', allowed_iovas: 'ranges', reserved: 'flags' },
   IOMMU_IOAS_COPY: {
     fd: 'fd',
     flags: 'int',
@@ -52,7 +52,14 @@ export const FIELDS: Readonly<Record<ActionKind, Readonly<Record<string, FieldTy
     length: 'int',
   },
   IOMMU_TEST_OP_ADD_RESERVED: { fd: 'fd', ioas_id: 'int', start: 'int', length: 'int' },
-  IOMMU_IOAS_MAP_USER_VA: { fd: 'fd', ioas_id: 'int', flags: 'int', user_va: 'int', length: 'int' },
+  IOMMU_IOAS_MAP_USER_VA: {
+    fd: 'fd',
+    ioas_id: 'int',
+    flags: 'int',
+    user_va: 'int',
+    length: 'int',
+    reserved: 'flags',
+  },
 };
 
 export type JsonValue = string | number | boolean | null | readonly JsonValue[] | { readonly [k: string]: JsonValue };

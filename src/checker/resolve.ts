@@ -330,6 +330,7 @@ export function resolve(w: World, template: Template, topo: Topology): Action {
         flags: IOMMU_IOAS_MAP_FLAG.FIXED_IOVA | rw,
         iova: pageIova(p2),
         length: pageSize(p3),
+        reserved: 0,
       };
     }
     case 'IOMMU_IOAS_UNMAP': {

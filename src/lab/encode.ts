@@ -33,6 +33,9 @@ function newHandle(actor: number, r: OpResult, index: number, fdOut?: string): s
   return fd === undefined ? `x${index}` : handle(actor, fd);
 }
 
+/** `__reserved`, written only when a scenario sets it. */
+const rsv = (reserved: number): string => (reserved === 0 ? '' : ` __reserved=${u64(reserved)}`);
+
 const kv = (fields: Readonly<Record<string, number>>): string =>
   Object.entries(fields)
     .map(([k, v]) => ` ${k}=${u64(v)}`)
@@ -63,10 +66,16 @@ export function actionLine(a: Action, index: number, r: OpResult, ctx: EncodeCon
     case 'IOMMU_HWPT_ALLOC':
       return head(a.kind, a.fd) + kv({ flags: a.flags, dev_id: a.dev_id, pt_id: a.pt_id });
     case 'IOMMU_IOAS_MAP':
-      return head(a.kind, a.fd) + kv({ ioas_id: a.ioas_id, flags: a.flags, iova: a.iova, length: a.length });
+      return (
+        head(a.kind, a.fd) +
+        kv({ ioas_id: a.ioas_id, flags: a.flags, iova: a.iova, length: a.length }) +
+        rsv(a.reserved)
+      );
     case 'IOMMU_IOAS_MAP_USER_VA':
       return (
-        head('IOMMU_IOAS_MAP', a.fd) + kv({ ioas_id: a.ioas_id, flags: a.flags, user_va: a.user_va, length: a.length })
+        head('IOMMU_IOAS_MAP', a.fd) +
+        kv({ ioas_id: a.ioas_id, flags: a.flags, user_va: a.user_va, length: a.length }) +
+        rsv(a.reserved)
       );
     case 'IOMMU_IOAS_UNMAP':
       return head(a.kind, a.fd) + kv({ ioas_id: a.ioas_id, iova: a.iova, length: a.length });
@@ -98,9 +107,9 @@ export function actionLine(a: Action, index: number, r: OpResult, ctx: EncodeCon
         kv({ option_id: a.option_id, op: a.op, object_id: a.object_id, val64: a.val64, __reserved: a.reserved })
       );
     case 'IOMMU_IOAS_IOVA_RANGES':
-      return head(a.kind, a.fd) + kv({ ioas_id: a.ioas_id, num_iovas: a.num_iovas });
+      return head(a.kind, a.fd) + kv({ ioas_id: a.ioas_id, num_iovas: a.num_iovas }) + rsv(a.reserved);
     case 'IOMMU_IOAS_ALLOW_IOVAS':
-      return `${head(a.kind, a.fd) + kv({ ioas_id: a.ioas_id })} ranges=${a.allowed_iovas.map((x) => `${u64(x.start)}-${u64(x.last)}`).join(',')}`;
+      return `${head(a.kind, a.fd) + kv({ ioas_id: a.ioas_id }) + rsv(a.reserved)} ranges=${a.allowed_iovas.map((x) => `${u64(x.start)}-${u64(x.last)}`).join(',')}`;
     case 'IOMMU_IOAS_COPY':
       return (
         head(a.kind, a.fd) +

@@ -78,6 +78,8 @@ export type Action =
       readonly flags: number;
       readonly iova: number;
       readonly length: number;
+      /** `__reserved` (0 unless a scenario sets it; the search never does). */
+      readonly reserved: number;
     })
   | (OnFd & {
       readonly kind: 'IOMMU_IOAS_UNMAP';
@@ -155,12 +157,19 @@ export type Action =
       readonly flags: number;
       readonly user_va: number;
       readonly length: number;
+      readonly reserved: number;
     })
-  | (OnFd & { readonly kind: 'IOMMU_IOAS_IOVA_RANGES'; readonly ioas_id: number; readonly num_iovas: number })
+  | (OnFd & {
+      readonly kind: 'IOMMU_IOAS_IOVA_RANGES';
+      readonly ioas_id: number;
+      readonly num_iovas: number;
+      readonly reserved: number;
+    })
   | (OnFd & {
       readonly kind: 'IOMMU_IOAS_ALLOW_IOVAS';
       readonly ioas_id: number;
       readonly allowed_iovas: readonly IovaRange[];
+      readonly reserved: number;
     })
   | (OnFd & {
       readonly kind: 'IOMMU_IOAS_COPY';

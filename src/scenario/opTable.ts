@@ -150,8 +150,13 @@ export const OPS: Readonly<Record<string, OpSpec>> = {
     returnsFd: false,
     ucmd: true,
     build: (fd, v) => {
-      if (v.num('__reserved') !== 0) return { unmodelled: 'IOMMU_IOAS_MAP __reserved' };
-      const common = { fd, ioas_id: v.num('ioas_id'), flags: v.num('flags'), length: v.num('length') };
+      const common = {
+        fd,
+        ioas_id: v.num('ioas_id'),
+        flags: v.num('flags'),
+        length: v.num('length'),
+        reserved: v.num('__reserved'),
+      };
       // Without FIXED_IOVA the IOVA depends on the user VA: modelled when the scenario gives it.
       if ((common.flags & 1) === 0 && v.has('user_va'))
         return { kind: 'IOMMU_IOAS_MAP_USER_VA', ...common, user_va: v.num('user_va') };
@@ -191,10 +196,13 @@ export const OPS: Readonly<Record<string, OpSpec>> = {
     fields: { ioas_id: num(), num_iovas: num(), allowed_iovas: num(), __reserved: num() },
     returnsFd: false,
     ucmd: true,
-    build: (fd, v) =>
-      v.num('__reserved') !== 0
-        ? { unmodelled: 'IOMMU_IOAS_IOVA_RANGES __reserved' }
-        : { kind: 'IOMMU_IOAS_IOVA_RANGES', fd, ioas_id: v.num('ioas_id'), num_iovas: v.num('num_iovas') },
+    build: (fd, v) => ({
+      kind: 'IOMMU_IOAS_IOVA_RANGES',
+      fd,
+      ioas_id: v.num('ioas_id'),
+      num_iovas: v.num('num_iovas'),
+      reserved: v.num('__reserved'),
+    }),
   },
   IOMMU_IOAS_ALLOW_IOVAS: {
     fd: 'iommufd',
@@ -202,7 +210,6 @@ export const OPS: Readonly<Record<string, OpSpec>> = {
     returnsFd: false,
     ucmd: true,
     build: (fd, v) => {
-      if (v.num('__reserved') !== 0) return { unmodelled: 'IOMMU_IOAS_ALLOW_IOVAS __reserved' };
       const ranges = v.ranges('allowed_iovas');
       const n = v.num('num_iovas');
       return {
@@ -210,6 +217,7 @@ export const OPS: Readonly<Record<string, OpSpec>> = {
         fd,
         ioas_id: v.num('ioas_id'),
         allowed_iovas: n < 0 ? ranges : ranges.slice(0, n),
+        reserved: v.num('__reserved'),
       };
     },
   },

@@ -115,7 +115,7 @@ export class Script {
     return this.do(actor, { kind: 'IOMMU_HWPT_ALLOC', fd: fd(n), dev_id: devId, pt_id: ptId, flags, fault: null });
   }
   ioasMap(actor: string, n: number, ioasId: number, iova: number, length: number, flags = 7) {
-    return this.do(actor, { kind: 'IOMMU_IOAS_MAP', fd: fd(n), ioas_id: ioasId, flags, iova, length });
+    return this.do(actor, { kind: 'IOMMU_IOAS_MAP', fd: fd(n), ioas_id: ioasId, flags, iova, length, reserved: 0 });
   }
   ioasUnmap(actor: string, n: number, ioasId: number, iova: number, length: number) {
     return this.do(actor, { kind: 'IOMMU_IOAS_UNMAP', fd: fd(n), ioas_id: ioasId, iova, length });

@@ -13,6 +13,8 @@ import { err, type OpResult, type Out, ok } from '../result.ts';
 export function iommuIoasIovaRanges(tx: Tx, a: ActionOf<'IOMMU_IOAS_IOVA_RANGES'>): OpResult {
   const t = target(tx, a.actor, a.fd, 'iommufd');
   if (!t.ok) return err(t.errno);
+  // ioas.c iommufd_ioas_iova_ranges(): a non-zero __reserved -> EOPNOTSUPP before the IOAS lookup.
+  if (a.reserved !== 0) return err('EOPNOTSUPP');
   const c = t.file.ctx;
   const ioas = ioasOf(tx, c, a.ioas_id);
   if (ioas === undefined) return err('ENOENT');

@@ -15,7 +15,8 @@ import { err, type OpResult, ok, unmodelled } from '../result.ts';
 export function iommuIoasMap(tx: Tx, a: ActionOf<'IOMMU_IOAS_MAP'>): OpResult {
   const t = target(tx, a.actor, a.fd, 'iommufd');
   if (!t.ok) return err(t.errno);
-  if ((a.flags & ~(F.FIXED_IOVA | F.WRITEABLE | F.READABLE)) !== 0) return err('EOPNOTSUPP');
+  // ioas.c iommufd_ioas_map(): unknown flags or a non-zero __reserved -> EOPNOTSUPP, first.
+  if ((a.flags & ~(F.FIXED_IOVA | F.WRITEABLE | F.READABLE)) !== 0 || a.reserved !== 0) return err('EOPNOTSUPP');
   // 996dc53ac289 "iommufd: Do not allow creating areas without READ or WRITE" (v6.11; the selftests' copy_area
   // and cmd_length changed with it): only the latest profile has the check; v6.2-v6.6 map with IOMMU_CACHE only.
   if ((a.flags & (F.WRITEABLE | F.READABLE)) === 0 && tx.sem.mapNeedsReadOrWrite) return err('EINVAL');

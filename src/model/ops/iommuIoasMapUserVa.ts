@@ -17,7 +17,7 @@ import { err, type OpResult, ok, unmodelled } from '../result.ts';
 export function iommuIoasMapUserVa(tx: Tx, a: ActionOf<'IOMMU_IOAS_MAP_USER_VA'>): OpResult {
   const t = target(tx, a.actor, a.fd, 'iommufd');
   if (!t.ok) return err(t.errno);
-  if ((a.flags & ~(F.FIXED_IOVA | F.WRITEABLE | F.READABLE)) !== 0) return err('EOPNOTSUPP');
+  if ((a.flags & ~(F.FIXED_IOVA | F.WRITEABLE | F.READABLE)) !== 0 || a.reserved !== 0) return err('EOPNOTSUPP');
   if (a.length >= U64_MAX) return err('EOVERFLOW');
   if ((a.flags & (F.WRITEABLE | F.READABLE)) === 0 && tx.sem.mapNeedsReadOrWrite) return err('EINVAL');
   const c = t.file.ctx;

@@ -130,7 +130,16 @@ describe('renderC', () => {
       ...scriptTrace(new Script('v6.6'), 'x'),
       actions: [
         { kind: 'open', actor: actorId(0), path: '/dev/iommu' },
-        { kind: 'IOMMU_IOAS_MAP', actor: actorId(0), fd: fd(3), ioas_id: 1, flags: 6, iova: 0, length: 4096 },
+        {
+          kind: 'IOMMU_IOAS_MAP',
+          actor: actorId(0),
+          fd: fd(3),
+          ioas_id: 1,
+          flags: 6,
+          iova: 0,
+          length: 4096,
+          reserved: 0,
+        },
       ],
       results: [ok(3), unmodelled('IOVA allocation depends on the user VA alignment')],
     };
