@@ -152,34 +152,45 @@ static void emit_error(const char *fmt, ...)
 	outbuf[0] = 0;
 }
 
-/* Every new /dev/kmsg record since the last call, tagged with the sequence and step it followed. */
-static void drain_kmsg(void)
+/*
+ * The next /dev/kmsg record not read yet: its text (the part after "<prefix>;", first line only) in `rec`, its
+ * level in *level; NULL when there is none.
+ */
+static char *next_kmsg(char *rec, size_t cap, int *level)
 {
-	char rec[4096];
-
 	if (kmsg_fd < 0)
-		return;
+		return NULL;
 	for (;;) {
-		ssize_t n = read(kmsg_fd, rec, sizeof(rec) - 1);
+		ssize_t n = read(kmsg_fd, rec, cap - 1);
 
 		if (n < 0) {
 			if (errno == EPIPE) /* overwritten records: keep reading from the next one */
 				continue;
-			break;
+			return NULL;
 		}
 		rec[n] = 0;
 		char *msg = strchr(rec, ';');
-		char *nl;
 
 		if (!msg)
 			continue;
 		msg++;
-		nl = strchr(msg, '\n');
-		if (nl)
-			*nl = 0;
+		msg[strcspn(msg, "\n")] = 0;
+		*level = atoi(rec) & 7;
+		return msg;
+	}
+}
+
+/* Every new /dev/kmsg record since the last call, tagged with the sequence and step it followed. */
+static void drain_kmsg(void)
+{
+	char rec[4096];
+	char *msg;
+	int level;
+
+	while ((msg = next_kmsg(rec, sizeof(rec), &level))) {
 		fprintf(out, "{\"t\":\"kmsg\",\"seq\":");
 		json_str(cur_seq);
-		fprintf(out, ",\"i\":%ld,\"level\":%d,\"line\":", cur_step, atoi(rec) & 7);
+		fprintf(out, ",\"i\":%ld,\"level\":%d,\"line\":", cur_step, level);
 		json_str(msg);
 		fprintf(out, "}\n");
 	}
@@ -1003,28 +1014,15 @@ static void *race_thread(void *p)
 	return NULL;
 }
 
-/* This try's kmsg records (kept for the outcome's first try; the rest are counted). */
+/* This try's kmsg records: the first KMSG_KEEP are kept (printed for an outcome's first try), the rest read and
+ * dropped. */
 static void race_kmsg(void)
 {
 	char rec[4096];
+	char *msg;
+	int level;
 
-	if (kmsg_fd < 0)
-		return;
-	for (;;) {
-		ssize_t n = read(kmsg_fd, rec, sizeof(rec) - 1);
-
-		if (n < 0) {
-			if (errno == EPIPE)
-				continue;
-			break;
-		}
-		rec[n] = 0;
-		char *msg = strchr(rec, ';');
-
-		if (!msg)
-			continue;
-		msg++;
-		msg[strcspn(msg, "\n")] = 0;
+	while ((msg = next_kmsg(rec, sizeof(rec), &level))) {
 		if (ntry_kmsg < KMSG_KEEP)
 			snprintf(try_kmsg[ntry_kmsg++], sizeof(try_kmsg[0]), "%s", msg);
 	}

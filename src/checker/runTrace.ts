@@ -42,66 +42,57 @@ type Source =
 export function runTrace(prop: Property, ctx: RunContext, source: Source, record: boolean): TraceRun {
   // Threaded properties search schedules (checker/threads/searchThreaded.ts); saved traces replay here.
   if (prop.scope === 'threaded' && source.kind === 'actions') return runThreaded(prop, ctx, source, record);
+  const monitor = prop.check.kind === 'monitor' ? prop.check.create(ctx) : null;
+  let w = initialWorld(ctx.topo);
   const records: StepRecord[] = [];
   const actions: Action[] = [];
+  const n = source.items.length;
   let i = 0;
   let current: Action | null = null;
   try {
-    return runAtomic(prop, ctx, source, record, records, actions, (k, a) => {
-      i = k;
-      current = a;
-    });
-  } catch (e) {
-    // The step that threw is part of the counterexample, so that replaying it throws again.
-    if (current !== null && actions.length === i) actions.push(current);
-    return { violation: { step: i, message: modelErrorMessage(e) }, stepsExecuted: i + 1, records, actions };
-  }
-}
-
-function runAtomic(
-  prop: Property,
-  ctx: RunContext,
-  source: Source,
-  record: boolean,
-  records: StepRecord[],
-  actions: Action[],
-  at: (i: number, a: Action | null) => void,
-): TraceRun {
-  const monitor = prop.check.kind === 'monitor' ? prop.check.create(ctx) : null;
-  let w = initialWorld(ctx.topo);
-  const n = source.items.length;
-  for (let i = 0; i < n; i++) {
-    const item = source.items[i];
-    if (item === undefined) break;
-    at(i, null);
-    const action =
-      source.kind === 'actions'
-        ? (item as Action)
-        : prop.scope === 'qemu-shaped'
-          ? resolveQemu(w, item as Template, ctx.topo, actions)
-          : resolve(w, item as Template, ctx.topo);
-    at(i, action);
-    const out = step(w, action, ctx.sem, ctx.topo);
-    actions.push(action);
-    if (record) records.push({ index: i, action, result: out.result, events: out.events, after: out.world });
-    if (monitor !== null) {
-      const msg = monitor.step({
-        index: i,
-        before: w,
-        action,
-        result: out.result,
-        after: out.world,
-        events: out.events,
-      });
-      if (msg !== null) return { violation: { step: i, message: msg }, stepsExecuted: i + 1, records, actions };
+    for (; i < n; i++) {
+      const item = source.items[i];
+      if (item === undefined) break;
+      current = null;
+      const action =
+        source.kind === 'actions'
+          ? (item as Action)
+          : prop.scope === 'qemu-shaped'
+            ? resolveQemu(w, item as Template, ctx.topo, actions)
+            : resolve(w, item as Template, ctx.topo);
+      current = action;
+      const out = step(w, action, ctx.sem, ctx.topo);
+      actions.push(action);
+      if (record) records.push({ index: i, action, result: out.result, events: out.events, after: out.world });
+      if (monitor !== null) {
+        const msg = monitor.step({
+          index: i,
+          before: w,
+          action,
+          result: out.result,
+          after: out.world,
+          events: out.events,
+        });
+        if (msg !== null) return { violation: { step: i, message: msg }, stepsExecuted: i + 1, records, actions };
+      }
+      w = out.world;
     }
-    w = out.world;
+    current = null;
+    if (monitor !== null) {
+      const msg = monitor.end(w);
+      return { violation: msg === null ? null : { step: n, message: msg }, stepsExecuted: n, records, actions };
+    }
+    const two = prop.check.kind === 'two-run' ? prop.check.check(actions, ctx) : null;
+    return { violation: two, stepsExecuted: n, records, actions };
+  } catch (e) {
+    // A model error is a result (modelError.ts): the step that threw is part of the counterexample, so that
+    // replaying it throws again.
+    if (current !== null && actions.length === i) actions.push(current);
+    return {
+      violation: { step: i, message: modelErrorMessage(e) },
+      stepsExecuted: Math.min(i + 1, n),
+      records,
+      actions,
+    };
   }
-  if (monitor !== null) {
-    at(n, null);
-    const msg = monitor.end(w);
-    return { violation: msg === null ? null : { step: n, message: msg }, stepsExecuted: n, records, actions };
-  }
-  const two = prop.check.kind === 'two-run' ? prop.check.check(actions, ctx) : null;
-  return { violation: two, stepsExecuted: n, records, actions };
 }

@@ -107,7 +107,7 @@ export function runThreaded(prop: Property, ctx: RunContext, source: Source, rec
     return monitor.step(info);
   };
   // The ioctl of the step being taken: when the model throws, it ends the trace as a model error, so that
-  // replaying the counterexample throws again (runTrace.ts MODEL_ERROR).
+  // replaying the counterexample throws again (modelError.ts).
   let pending: Action | null = null;
   try {
     return walk();

@@ -24,6 +24,13 @@ function hwptOf(tx: Tx, c: CtxId, id: ObjectId): HwptObject {
   return o;
 }
 
+/** The IOAS a HWPT is on (it holds a reference, so the IOAS is live). */
+function parentIoas(tx: Tx, c: CtxId, h: ObjectId): IoasObject {
+  const ioas = ioasOf(tx, c, hwptOf(tx, c, h).ioas);
+  if (ioas === undefined) throw new Error(`model bug: the IOAS of HWPT ${h} is gone`);
+  return ioas;
+}
+
 /** The HWPT the device's iommu group is attached to in ctx `c` through another bound device, if any. */
 function groupHwpt(tx: Tx, c: CtxId, d: DeviceIdx): ObjectId | null {
   for (const other of groupSpec(tx, deviceSpec(tx, d).group).devices) {
@@ -83,7 +90,7 @@ const groupConflict = (tx: Tx): Errno => (tx.sem.attachReplace ? 'EINVAL' : 'EBU
 function attachError(tx: Tx, c: CtxId, d: DeviceIdx, hwpt: ObjectId, fault: FaultPoint | null): Errno | null {
   const g = groupHwpt(tx, c, d);
   if (g !== null && g !== hwpt) return groupConflict(tx);
-  const resv = devResvError(tx, obj(tx, c, hwptOf(tx, c, hwpt).ioas) as IoasObject);
+  const resv = devResvError(tx, parentIoas(tx, c, hwpt));
   if (resv !== null) return resv;
   if (fault === 'attach') return 'ENOMEM';
   return null;
@@ -239,7 +246,7 @@ function replacePhysical(
     return failure('EINVAL');
   }
   if (target === current) return success(current);
-  const resv = devResvError(tx, obj(tx, c, hwptOf(tx, c, target).ioas) as IoasObject);
+  const resv = devResvError(tx, parentIoas(tx, c, target));
   if (resv !== null) return failure(resv);
   if (fault === 'attach') return failure('ENOMEM');
   moveGroup(tx, c, d, current, target);

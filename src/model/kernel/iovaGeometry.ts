@@ -38,11 +38,10 @@ function realDeviceAttached(tx: Tx, c: CtxId, ioasId: number): boolean {
  * outside the aperture), [0, MOCK_APERTURE_START - 1] and [MOCK_APERTURE_LAST + 1, ULONG_MAX]; with a physical
  * device's domain, everything above its aperture, and while such a device is attached, its MSI window.
  */
-export function reservedRanges(tx: Tx, c: CtxId, ioas: IoasObject, ioasId?: number): readonly IovaRange[] {
+export function reservedRanges(tx: Tx, c: CtxId, ioasId: number, ioas: IoasObject): readonly IovaRange[] {
   const d = domains(tx, c, ioas);
   if (!d.mock && !d.real) return ioas.reserved;
   const g = tx.topo.iommuGeometry;
-  const id = ioasId ?? idOf(tx, c, ioas);
   return [
     ...ioas.reserved,
     ...(d.mock
@@ -52,13 +51,8 @@ export function reservedRanges(tx: Tx, c: CtxId, ioas: IoasObject, ioasId?: numb
         ]
       : []),
     ...(d.real ? [{ start: g.apertureLast + 1, last: U64_MAX }] : []),
-    ...(d.real && realDeviceAttached(tx, c, id) ? [g.msiWindow] : []),
+    ...(d.real && realDeviceAttached(tx, c, ioasId) ? [g.msiWindow] : []),
   ];
-}
-
-/** The id of an IOAS object (its index in the ctx's table). */
-function idOf(tx: Tx, c: CtxId, ioas: IoasObject): number {
-  return (tx.world.ctxs[c]?.objects ?? []).indexOf(ioas);
 }
 
 /**

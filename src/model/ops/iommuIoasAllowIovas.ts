@@ -24,7 +24,7 @@ export function iommuIoasAllowIovas(tx: Tx, a: ActionOf<'IOMMU_IOAS_ALLOW_IOVAS'
     if (r.start >= r.last || intersects(loaded, r.start, r.last)) return err('EINVAL');
     loaded.push(r);
   }
-  const reserved = reservedRanges(tx, c, ioas);
+  const reserved = reservedRanges(tx, c, a.ioas_id, ioas);
   if (loaded.some((r) => intersects(reserved, r.start, r.last))) return err('EADDRINUSE');
   putObj(tx, c, objectId(a.ioas_id), { ...ioas, allowed: loaded });
   return ok(0);

@@ -37,7 +37,7 @@ export function iommuIoasCopy(tx: Tx, a: ActionOf<'IOMMU_IOAS_COPY'>): OpResult 
   const dst = ioasOf(tx, c, a.dst_ioas_id);
   if (dst === undefined) return err('ENOENT');
   if ((a.flags & F.FIXED_IOVA) === 0) return unmodelled('IOVA allocation depends on the source pages alignment');
-  const reserved = reservedRanges(tx, c, dst);
+  const reserved = reservedRanges(tx, c, a.dst_ioas_id, dst);
   const align = iovaAlignment(tx, c, a.dst_ioas_id, dst);
   const last = a.dst_iova + a.length - 1;
   if (a.dst_iova % align !== 0 || a.length % align !== 0) return err('EINVAL');

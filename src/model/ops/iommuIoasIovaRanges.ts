@@ -18,7 +18,7 @@ export function iommuIoasIovaRanges(tx: Tx, a: ActionOf<'IOMMU_IOAS_IOVA_RANGES'
   const c = t.file.ctx;
   const ioas = ioasOf(tx, c, a.ioas_id);
   if (ioas === undefined) return err('ENOENT');
-  const reserved = reservedRanges(tx, c, ioas);
+  const reserved = reservedRanges(tx, c, a.ioas_id, ioas);
   const align = iovaAlignment(tx, c, a.ioas_id, ioas);
   const spans = holes(reserved);
   const out: Record<string, number> = { num_iovas: spans.length, out_iova_alignment: align };

@@ -32,7 +32,7 @@ export function iommuIoasMap(tx: Tx, a: ActionOf<'IOMMU_IOAS_MAP'>): OpResult {
   if (a.length % align !== 0 || a.iova % align !== 0) return err('EINVAL');
   const last = a.iova + a.length - 1;
   // iopt_check_iova(): a reserved range (ADD_RESERVED, a mock domain's aperture) -> EINVAL before the overlap.
-  const reserved = reservedRanges(tx, c, ioas);
+  const reserved = reservedRanges(tx, c, a.ioas_id, ioas);
   if (intersects(reserved, a.iova, last)) return err('EINVAL');
   if (overlaps(ioas.areas, a.iova, last)) return err('EEXIST');
   putObj(tx, c, objectId(a.ioas_id), { ...ioas, areas: insertArea(ioas.areas, { iova: a.iova, last }) });

@@ -25,7 +25,7 @@ export function iommuIoasMapUserVa(tx: Tx, a: ActionOf<'IOMMU_IOAS_MAP_USER_VA'>
   if (ioas === undefined) return err('ENOENT');
   if (a.length === 0) return err('EINVAL');
   if (!isPageAligned(a.user_va) || !isPageAligned(a.length)) return unmodelled('sub-page IOVA alignment');
-  const reserved = reservedRanges(tx, c, ioas);
+  const reserved = reservedRanges(tx, c, a.ioas_id, ioas);
   const align = iovaAlignment(tx, c, a.ioas_id, ioas);
   if (a.length % align !== 0) return err('EINVAL');
   const r = allocIova(ioas, reserved, align, a.user_va, a.length);

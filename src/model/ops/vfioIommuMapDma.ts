@@ -30,7 +30,7 @@ export function vfioIommuMapDma(tx: Tx, a: ActionOf<'VFIO_IOMMU_MAP_DMA'>): OpRe
   if (a.size % align !== 0 || a.iova % align !== 0) return err('EINVAL');
   const last = a.iova + a.size - 1;
   // iopt_check_iova(): a reserved range (a selftest mock domain's aperture, ADD_RESERVED) -> EINVAL.
-  const reserved = reservedRanges(tx, c, ioas);
+  const reserved = reservedRanges(tx, c, id, ioas);
   if (intersects(reserved, a.iova, last)) return err('EINVAL');
   if (overlaps(ioas.areas, a.iova, last)) return err('EEXIST');
   putObj(tx, c, id, { ...ioas, areas: insertArea(ioas.areas, { iova: a.iova, last }) });
